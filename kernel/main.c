@@ -1,0 +1,378 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The "alts" TCP upper layer protocol: registration, the per-family proto
+ * and proto_ops tables, SOL_ALTS socket options and the socket's life cycle.
+ */
+#include <linux/module.h>
+#include <linux/sockios.h>
+#include <asm/ioctls.h>
+#include <linux/sockptr.h>
+#include <net/inet_connection_sock.h>
+#include <net/tcp.h>
+
+#include "alts.h"
+
+enum { ALTS_V4, ALTS_V6, ALTS_NUM_FAMILIES };
+
+static struct proto alts_prots[ALTS_NUM_FAMILIES];
+static struct proto_ops alts_proto_ops[ALTS_NUM_FAMILIES];
+/* The family's own proto_ops, for the operations ALTS wraps. */
+struct proto_ops alts_base_ops[ALTS_NUM_FAMILIES];
+static const struct proto *saved_base_prot[ALTS_NUM_FAMILIES];
+static DEFINE_MUTEX(alts_prot_mutex);
+
+static int alts_family(const struct sock *sk)
+{
+	return sk->sk_family == AF_INET6 ? ALTS_V6 : ALTS_V4;
+}
+
+static int alts_validate(const struct alts_crypto_info *info)
+{
+	u32 key_len = alts_key_len(info->record_protocol);
+	u32 i;
+
+	if (info->version != ALTS_CRYPTO_INFO_VERSION || !key_len)
+		return -EINVAL;
+	if (info->side != ALTS_SIDE_CLIENT && info->side != ALTS_SIDE_SERVER)
+		return -EINVAL;
+	if (memchr_inv(info->reserved0, 0, sizeof(info->reserved0)) || info->reserved1 ||
+	    memchr_inv(info->reserved2, 0, sizeof(info->reserved2)))
+		return -EINVAL;
+	for (i = key_len; i < ALTS_KEY_MAX_SIZE; i++)
+		if (info->key[i])
+			return -EINVAL;
+	if (info->max_frame_len &&
+	    (info->max_frame_len < ALTS_FRAME_LEN_MIN || info->max_frame_len > ALTS_FRAME_LEN_MAX))
+		return -EINVAL;
+	/* The counter must fit the bytes that count (40 bits without rekey). */
+	if (info->record_protocol != ALTSRP_GCM_AES128_REKEY &&
+	    info->counter >= BIT_ULL(8 * ALTS_COUNTER_OVERFLOW_LEN))
+		return -EINVAL;
+	return 0;
+}
+
+/* ALTS_TX / ALTS_RX. The key is copied to the stack and wiped on every
+ * path; the crypto transforms keep their own (wiped on free) copies.
+ */
+static int alts_set_crypto_info(struct sock *sk, struct alts_ctx *ctx, sockptr_t optval,
+				unsigned int optlen, bool tx)
+{
+	struct alts_crypto_info info;
+	int err;
+
+	if (optlen != sizeof(info))
+		return -EINVAL;
+	if (copy_from_sockptr(&info, optval, sizeof(info))) {
+		err = -EFAULT;
+		goto out;
+	}
+	err = alts_validate(&info);
+	if (err)
+		goto out;
+
+	lock_sock(sk);
+	if (tx ? ctx->tx_conf : ctx->rx_conf) {
+		err = -EBUSY;
+		goto out_unlock;
+	}
+	if ((ctx->tx_conf || ctx->rx_conf) &&
+	    (ctx->protocol != info.record_protocol || ctx->side != info.side)) {
+		err = -EINVAL;
+		goto out_unlock;
+	}
+	if (tx)
+		err = alts_tx_install(sk, ctx, &info);
+	else
+		err = alts_rx_install(sk, ctx, &info);
+	if (err)
+		goto out_unlock;
+	ctx->protocol = info.record_protocol;
+	ctx->side = info.side;
+	alts_stat_inc(ctx->net, tx ? ALTS_STAT_CURR_TX : ALTS_STAT_CURR_RX);
+	alts_stat_inc(ctx->net, tx ? ALTS_STAT_TOTAL_TX : ALTS_STAT_TOTAL_RX);
+out_unlock:
+	release_sock(sk);
+out:
+	memzero_explicit(&info, sizeof(info));
+	return err;
+}
+
+static int alts_setsockopt(struct sock *sk, int level, int optname, sockptr_t optval,
+			   unsigned int optlen)
+{
+	struct alts_ctx *ctx = alts_get_ctx(sk);
+
+	if (level != SOL_ALTS)
+		return ctx->sk_proto->setsockopt(sk, level, optname, optval, optlen);
+
+	switch (optname) {
+	case ALTS_TX:
+	case ALTS_RX:
+		return alts_set_crypto_info(sk, ctx, optval, optlen, optname == ALTS_TX);
+	default:
+		return -ENOPROTOOPT;
+	}
+}
+
+/* Report a direction's configuration. Key bytes never leave the kernel. */
+static int alts_get_crypto_info(struct sock *sk, struct alts_ctx *ctx, char __user *optval,
+				int __user *optlen, bool tx)
+{
+	struct alts_crypto_info info = {};
+	int len, err = 0;
+
+	if (get_user(len, optlen))
+		return -EFAULT;
+	if (len < (int)sizeof(info))
+		return -EINVAL;
+
+	lock_sock(sk);
+	if (!(tx ? ctx->tx_conf : ctx->rx_conf)) {
+		err = -ENOKEY;
+	} else {
+		info.version = ALTS_CRYPTO_INFO_VERSION;
+		info.record_protocol = ctx->protocol;
+		info.side = ctx->side;
+		info.max_frame_len = tx ? ctx->tx.max_frame_len : ctx->rx.max_frame_len;
+		info.counter = tx ? ctx->tx.crypt.frame : ctx->rx.crypt.frame;
+	}
+	release_sock(sk);
+	if (err)
+		return err;
+
+	if (put_user((int)sizeof(info), optlen) || copy_to_user(optval, &info, sizeof(info)))
+		return -EFAULT;
+	return 0;
+}
+
+static int alts_getsockopt(struct sock *sk, int level, int optname, char __user *optval,
+			   int __user *optlen)
+{
+	struct alts_ctx *ctx = alts_get_ctx(sk);
+
+	/* TCP_ZEROCOPY_RECEIVE would hand raw frames to the application (its
+	 * copy fallback reads the receive queue directly).
+	 */
+	if (level == SOL_TCP && optname == TCP_ZEROCOPY_RECEIVE &&
+	    smp_load_acquire(&ctx->rx_conf))
+		return -EOPNOTSUPP;
+	if (level != SOL_ALTS)
+		return ctx->sk_proto->getsockopt(sk, level, optname, optval, optlen);
+
+	switch (optname) {
+	case ALTS_TX:
+	case ALTS_RX:
+		return alts_get_crypto_info(sk, ctx, optval, optlen, optname == ALTS_TX);
+	default:
+		return -ENOPROTOOPT;
+	}
+}
+
+static int alts_ioctl(struct sock *sk, int cmd, unsigned long arg)
+{
+	struct alts_ctx *ctx = alts_get_ctx(sk);
+	int answ;
+
+	if (cmd != SIOCINQ || !smp_load_acquire(&ctx->rx_conf))
+		return ctx->sk_proto->ioctl(sk, cmd, arg);
+
+	lock_sock(sk);
+	answ = alts_rx_inq(sk, ctx);
+	release_sock(sk);
+	return put_user(answ, (int __user *)arg);
+}
+
+/* connect(AF_UNSPEC) would let the socket be reused, even to listen, with
+ * this context still attached (cf. CVE-2023-0461 in kTLS).
+ */
+static int alts_disconnect(struct sock *sk, int flags)
+{
+	return -EOPNOTSUPP;
+}
+
+/* In-kernel readers and writers would bypass the record layer. */
+static int alts_no_read_sock(struct sock *sk, read_descriptor_t *desc,
+			     sk_read_actor_t recv_actor)
+{
+	return -EOPNOTSUPP;
+}
+
+static int alts_no_sendpage_locked(struct sock *sk, struct page *page, int offset,
+				   size_t size, int flags)
+{
+	return -EOPNOTSUPP;
+}
+
+static void alts_ctx_free_rcu(struct rcu_head *head)
+{
+	struct alts_ctx *ctx = container_of(head, struct alts_ctx, rcu);
+
+	kfree_sensitive(ctx);
+}
+
+static void alts_close(struct sock *sk, long timeout)
+{
+	struct alts_ctx *ctx = alts_get_ctx(sk);
+	struct inet_connection_sock *icsk = inet_csk(sk);
+	struct proto *base = ctx->sk_proto;
+	struct net *net = ctx->net;
+
+	mutex_lock(&ctx->tx_lock);
+	lock_sock(sk);
+	if (ctx->tx_conf)
+		alts_tx_flush_on_close(sk, ctx);
+
+	/* From here on no callback of ours runs and no work is queued:
+	 * callbacks are restored under the socket lock, which softirq
+	 * callers of data_ready and write_space also respect.
+	 */
+	set_bit(ALTS_CTX_CLOSING, &ctx->flags);
+	write_lock_bh(&sk->sk_callback_lock);
+	if (ctx->rx_conf)
+		sk->sk_data_ready = ctx->saved_data_ready;
+	if (ctx->tx_conf)
+		sk->sk_write_space = ctx->saved_write_space;
+	rcu_assign_pointer(icsk->icsk_ulp_data, NULL);
+	WRITE_ONCE(sk->sk_prot, base);
+	write_unlock_bh(&sk->sk_callback_lock);
+	release_sock(sk);
+	mutex_unlock(&ctx->tx_lock);
+
+	cancel_work_sync(&ctx->tx_work);
+	cancel_work_sync(&ctx->rx_work);
+
+	if (ctx->tx_conf) {
+		alts_tx_release(ctx);
+		alts_stat_dec(net, ALTS_STAT_CURR_TX);
+	}
+	if (ctx->rx_conf) {
+		alts_rx_release(ctx);
+		alts_stat_dec(net, ALTS_STAT_CURR_RX);
+	}
+	mutex_destroy(&ctx->tx_lock);
+	call_rcu(&ctx->rcu, alts_ctx_free_rcu);
+	alts_stat_dec(net, ALTS_STAT_CURR_CTX);
+
+	base->close(sk, timeout);
+}
+
+static void alts_build_proto(struct sock *sk)
+{
+	int family = alts_family(sk);
+	struct proto *base = READ_ONCE(sk->sk_prot);
+	struct proto *prot = &alts_prots[family];
+	struct proto_ops *ops = &alts_proto_ops[family];
+
+	/* Build from the socket's own tables: inet6_stream_ops is not
+	 * exported. Rebuild if the base ever changes (another module
+	 * replacing tcpv6_prot, say).
+	 */
+	if (likely(smp_load_acquire(&saved_base_prot[family]) == base))
+		return;
+
+	mutex_lock(&alts_prot_mutex);
+	if (saved_base_prot[family] != base) {
+		*prot = *base;
+		prot->close = alts_close;
+		prot->disconnect = alts_disconnect;
+		prot->setsockopt = alts_setsockopt;
+		prot->getsockopt = alts_getsockopt;
+		prot->ioctl = alts_ioctl;
+		prot->sendmsg = alts_tx_sendmsg;
+		prot->sendpage = alts_tx_sendpage;
+		prot->splice_eof = alts_tx_splice_eof;
+		prot->recvmsg = alts_rx_recvmsg;
+		prot->sock_is_readable = alts_rx_is_readable;
+
+		alts_base_ops[family] = *sk->sk_socket->ops;
+		*ops = alts_base_ops[family];
+		ops->poll = alts_rx_poll;
+		ops->shutdown = alts_tx_shutdown;
+		ops->splice_read = alts_rx_splice_read;
+		ops->mmap = sock_no_mmap;
+		ops->read_sock = alts_no_read_sock;
+		ops->read_skb = NULL;
+		ops->sendpage_locked = alts_no_sendpage_locked;
+		ops->sendmsg_locked = sock_no_sendmsg_locked;
+		smp_store_release(&saved_base_prot[family], base);
+	}
+	mutex_unlock(&alts_prot_mutex);
+}
+
+static int alts_ulp_init(struct sock *sk)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+	int family = alts_family(sk);
+	struct alts_ctx *ctx;
+
+	/* Only an established connection has a peer to agree keys with, and
+	 * a listener's children would share this context.
+	 */
+	if (sk->sk_state != TCP_ESTABLISHED)
+		return -ENOTCONN;
+	if (!sk->sk_socket)
+		return -EINVAL;
+
+	alts_build_proto(sk);
+
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	if (!ctx)
+		return -ENOMEM;
+	ctx->sk = sk;
+	ctx->net = sock_net(sk);
+	ctx->sk_proto = READ_ONCE(sk->sk_prot);
+	mutex_init(&ctx->tx_lock);
+	INIT_WORK(&ctx->tx_work, alts_tx_work);
+	INIT_WORK(&ctx->rx_work, alts_rx_work);
+	INIT_LIST_HEAD(&ctx->rx.plain);
+
+	/* Publish the context before the tables that use it. */
+	rcu_assign_pointer(icsk->icsk_ulp_data, ctx);
+	WRITE_ONCE(sk->sk_prot, &alts_prots[family]);
+	WRITE_ONCE(sk->sk_socket->ops, &alts_proto_ops[family]);
+
+	alts_stat_inc(ctx->net, ALTS_STAT_CURR_CTX);
+	alts_stat_inc(ctx->net, ALTS_STAT_TOTAL_CTX);
+	return 0;
+}
+
+static struct tcp_ulp_ops alts_ulp_ops __read_mostly = {
+	.name = "alts",
+	.owner = THIS_MODULE,
+	.init = alts_ulp_init,
+};
+
+static int __init alts_init(void)
+{
+	int err;
+
+	err = alts_selftest_run();
+	if (err)
+		return err;
+	err = alts_proc_init();
+	if (err)
+		return err;
+	err = tcp_register_ulp(&alts_ulp_ops);
+	if (err)
+		goto err_proc;
+	return 0;
+
+err_proc:
+	alts_proc_exit();
+	return err;
+}
+
+static void __exit alts_exit(void)
+{
+	tcp_unregister_ulp(&alts_ulp_ops);
+	alts_proc_exit();
+	/* Contexts are freed through RCU. */
+	rcu_barrier();
+}
+
+module_init(alts_init);
+module_exit(alts_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("ALTS record layer (gRPC-compatible) as a TCP upper layer protocol");
+MODULE_ALIAS_TCP_ULP("alts");
