@@ -143,7 +143,7 @@ struct alts_ctx {
 	struct sock *sk;
 	struct net *net;
 	struct proto *sk_proto;
-	struct mutex tx_lock;
+	struct mutex tx_lock;	/* see above */
 	bool tx_conf;
 	bool rx_conf;
 	u8 protocol;
@@ -169,8 +169,22 @@ static inline struct alts_ctx *alts_get_ctx(const struct sock *sk)
 	return (__force struct alts_ctx *)icsk->icsk_ulp_data;
 }
 
+static inline bool alts_tx_ready(struct alts_ctx *ctx)
+{
+	/* Pairs with the release in alts_tx_install(): a direction seen
+	 * as configured has all of its state initialised.
+	 */
+	return smp_load_acquire(&ctx->tx_conf);
+}
+
+static inline bool alts_rx_ready(struct alts_ctx *ctx)
+{
+	/* Pairs with the release in alts_rx_install(). */
+	return smp_load_acquire(&ctx->rx_conf);
+}
+
 /* main.c */
-extern struct proto_ops alts_base_ops[2];
+int alts_base_shutdown(struct socket *sock, int how);
 
 /* crypto.c */
 u32 alts_key_len(u16 protocol);

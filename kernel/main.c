@@ -14,12 +14,23 @@
 
 enum { ALTS_V4, ALTS_V6, ALTS_NUM_FAMILIES };
 
-static struct proto alts_prots[ALTS_NUM_FAMILIES];
-static struct proto_ops alts_proto_ops[ALTS_NUM_FAMILIES];
-/* The family's own proto_ops, for the operations ALTS wraps. */
-struct proto_ops alts_base_ops[ALTS_NUM_FAMILIES];
-static const struct proto *saved_base_prot[ALTS_NUM_FAMILIES];
-static DEFINE_MUTEX(alts_prot_mutex);
+/**
+ * struct alts_family_tables - what ALTS sockets of one family use
+ * @prot: TCP's proto with the ALTS overrides
+ * @ops: the family's stream proto_ops with the ALTS overrides
+ * @base_ops: the family's own proto_ops, for the operations ALTS wraps
+ * @base: the proto @prot was built from (acquire/release published)
+ *
+ * Built on first use from the socket's own tables: inet6_stream_ops is not
+ * exported.
+ */
+static struct alts_family_tables {
+	struct proto prot;
+	struct proto_ops ops;		/* not const: filled at run time */
+	struct proto_ops base_ops;	/* not const: a copy of the family's */
+	const struct proto *base;
+} alts_tables[ALTS_NUM_FAMILIES];
+static DEFINE_MUTEX(alts_tables_mutex);
 
 static int alts_family(const struct sock *sk)
 {
@@ -154,7 +165,7 @@ static int alts_getsockopt(struct sock *sk, int level, int optname, char __user 
 	 * copy fallback reads the receive queue directly).
 	 */
 	if (level == SOL_TCP && optname == TCP_ZEROCOPY_RECEIVE &&
-	    smp_load_acquire(&ctx->rx_conf))
+	    alts_rx_ready(ctx))
 		return -EOPNOTSUPP;
 	if (level != SOL_ALTS)
 		return ctx->sk_proto->getsockopt(sk, level, optname, optval, optlen);
@@ -173,7 +184,7 @@ static int alts_ioctl(struct sock *sk, int cmd, unsigned long arg)
 	struct alts_ctx *ctx = alts_get_ctx(sk);
 	int answ;
 
-	if (cmd != SIOCINQ || !smp_load_acquire(&ctx->rx_conf))
+	if (cmd != SIOCINQ || !alts_rx_ready(ctx))
 		return ctx->sk_proto->ioctl(sk, cmd, arg);
 
 	lock_sock(sk);
@@ -256,22 +267,34 @@ static void alts_close(struct sock *sk, long timeout)
 	base->close(sk, timeout);
 }
 
-static void alts_build_proto(struct sock *sk)
+/**
+ * alts_base_shutdown() - the family's own shutdown operation
+ * @sock: socket
+ * @how: SHUT_RD, SHUT_WR or SHUT_RDWR
+ *
+ * Return: its result.
+ */
+int alts_base_shutdown(struct socket *sock, int how)
 {
-	int family = alts_family(sk);
-	struct proto *base = READ_ONCE(sk->sk_prot);
-	struct proto *prot = &alts_prots[family];
-	struct proto_ops *ops = &alts_proto_ops[family];
+	return alts_tables[alts_family(sock->sk)].base_ops.shutdown(sock, how);
+}
 
-	/* Build from the socket's own tables: inet6_stream_ops is not
-	 * exported. Rebuild if the base ever changes (another module
-	 * replacing tcpv6_prot, say).
+static void alts_build_tables(struct sock *sk)
+{
+	struct alts_family_tables *t = &alts_tables[alts_family(sk)];
+	struct proto *base = READ_ONCE(sk->sk_prot);
+	struct proto *prot = &t->prot;
+
+	/* The acquire pairs with the release below: a socket may use the
+	 * tables without the mutex once it sees them built from its base.
+	 * Rebuild if the base changes (another module replacing
+	 * tcpv6_prot, say).
 	 */
-	if (likely(smp_load_acquire(&saved_base_prot[family]) == base))
+	if (likely(smp_load_acquire(&t->base) == base))
 		return;
 
-	mutex_lock(&alts_prot_mutex);
-	if (saved_base_prot[family] != base) {
+	mutex_lock(&alts_tables_mutex);
+	if (t->base != base) {
 		*prot = *base;
 		prot->close = alts_close;
 		prot->disconnect = alts_disconnect;
@@ -284,25 +307,26 @@ static void alts_build_proto(struct sock *sk)
 		prot->recvmsg = alts_rx_recvmsg;
 		prot->sock_is_readable = alts_rx_is_readable;
 
-		alts_base_ops[family] = *sk->sk_socket->ops;
-		*ops = alts_base_ops[family];
-		ops->poll = alts_rx_poll;
-		ops->shutdown = alts_tx_shutdown;
-		ops->splice_read = alts_rx_splice_read;
-		ops->mmap = sock_no_mmap;
-		ops->read_sock = alts_no_read_sock;
-		ops->read_skb = NULL;
-		ops->sendpage_locked = alts_no_sendpage_locked;
-		ops->sendmsg_locked = sock_no_sendmsg_locked;
-		smp_store_release(&saved_base_prot[family], base);
+		t->base_ops = *sk->sk_socket->ops;
+		t->ops = t->base_ops;
+		t->ops.poll = alts_rx_poll;
+		t->ops.shutdown = alts_tx_shutdown;
+		t->ops.splice_read = alts_rx_splice_read;
+		t->ops.mmap = sock_no_mmap;
+		t->ops.read_sock = alts_no_read_sock;
+		t->ops.read_skb = NULL;
+		t->ops.sendpage_locked = alts_no_sendpage_locked;
+		t->ops.sendmsg_locked = sock_no_sendmsg_locked;
+		/* Publish the tables: pairs with the acquire above. */
+		smp_store_release(&t->base, base);
 	}
-	mutex_unlock(&alts_prot_mutex);
+	mutex_unlock(&alts_tables_mutex);
 }
 
 static int alts_ulp_init(struct sock *sk)
 {
 	struct inet_connection_sock *icsk = inet_csk(sk);
-	int family = alts_family(sk);
+	struct alts_family_tables *t = &alts_tables[alts_family(sk)];
 	struct alts_ctx *ctx;
 
 	/* Only an established connection has a peer to agree keys with, and
@@ -313,7 +337,7 @@ static int alts_ulp_init(struct sock *sk)
 	if (!sk->sk_socket)
 		return -EINVAL;
 
-	alts_build_proto(sk);
+	alts_build_tables(sk);
 
 	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
 	if (!ctx)
@@ -328,8 +352,8 @@ static int alts_ulp_init(struct sock *sk)
 
 	/* Publish the context before the tables that use it. */
 	rcu_assign_pointer(icsk->icsk_ulp_data, ctx);
-	WRITE_ONCE(sk->sk_prot, &alts_prots[family]);
-	WRITE_ONCE(sk->sk_socket->ops, &alts_proto_ops[family]);
+	WRITE_ONCE(sk->sk_prot, &t->prot);
+	WRITE_ONCE(sk->sk_socket->ops, &t->ops);
 
 	alts_stat_inc(ctx->net, ALTS_STAT_CURR_CTX);
 	alts_stat_inc(ctx->net, ALTS_STAT_TOTAL_CTX);

@@ -222,11 +222,13 @@ static bool alts_rx_wakeup_cond(struct sock *sk, struct alts_ctx *ctx)
  * @sk: socket, locked (dropped while sleeping)
  * @ctx: context with RX installed
  * @timeo: remaining timeout, updated
+ * @have_data: the caller already has bytes to return; a socket error is
+ *	then left for the next call, as tcp_recvmsg() does
  *
  * Return: 1 if there is a frame to open, 0 at a clean end of stream, or a
  * negative errno (the sticky RX error, a socket error, -EAGAIN, a signal).
  */
-static int alts_rx_wait(struct sock *sk, struct alts_ctx *ctx, long *timeo)
+static int alts_rx_wait(struct sock *sk, struct alts_ctx *ctx, long *timeo, bool have_data)
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
 
@@ -236,7 +238,7 @@ static int alts_rx_wait(struct sock *sk, struct alts_ctx *ctx, long *timeo)
 		if (ctx->rx.frame_ready)
 			return 1;
 		if (sk->sk_err)
-			return sock_error(sk);
+			return have_data ? -EAGAIN : sock_error(sk);
 		if (sk->sk_shutdown & RCV_SHUTDOWN) {
 			/* The stream ended: cleanly only between frames. */
 			if (ctx->rx.frame_len || tcp_inq(sk)) {
@@ -258,6 +260,14 @@ static int alts_rx_wait(struct sock *sk, struct alts_ctx *ctx, long *timeo)
 	}
 }
 
+/* Is there a payload after @prev (or any, if NULL) or a frame to open? */
+static bool alts_rx_more_ready(struct alts_ctx *ctx, struct alts_pbuf *prev)
+{
+	struct list_head *pos = prev ? &prev->list : &ctx->rx.plain;
+
+	return !list_is_last(pos, &ctx->rx.plain) || ctx->rx.frame_ready;
+}
+
 /**
  * alts_rx_next() - the next decrypted payload after @prev
  * @sk: socket, locked
@@ -265,12 +275,14 @@ static int alts_rx_wait(struct sock *sk, struct alts_ctx *ctx, long *timeo)
  * @prev: payload already visited by a peek, or NULL for the oldest
  * @timeo: remaining timeout; 0 means only what is ready now
  * @peek: do not open more frames than the receive buffer would hold
+ * @have_data: the caller already has bytes to return
  *
- * Return: a payload, NULL at the end of the stream (or, with @timeo 0 or a
- * full peek, when none is ready), or an ERR_PTR.
+ * Return: a payload, NULL at the end of the stream (or when a peek has
+ * opened as much as the receive buffer holds), or an ERR_PTR.
  */
 static struct alts_pbuf *alts_rx_next(struct sock *sk, struct alts_ctx *ctx,
-				      struct alts_pbuf *prev, long *timeo, bool peek)
+				      struct alts_pbuf *prev, long *timeo, bool peek,
+				      bool have_data)
 {
 	struct alts_rx *rx = &ctx->rx;
 	struct list_head *pos = prev ? &prev->list : &rx->plain;
@@ -279,7 +291,7 @@ static struct alts_pbuf *alts_rx_next(struct sock *sk, struct alts_ctx *ctx,
 	while (list_is_last(pos, &rx->plain)) {
 		if (peek && rx->plain_bytes >= READ_ONCE(sk->sk_rcvbuf))
 			return NULL;
-		ret = alts_rx_wait(sk, ctx, timeo);
+		ret = alts_rx_wait(sk, ctx, timeo, have_data);
 		if (ret <= 0)
 			return ret ? ERR_PTR(ret) : NULL;
 		ret = alts_rx_open_frame(sk, ctx);
@@ -300,12 +312,13 @@ static int alts_rx_recv_locked(struct sock *sk, struct alts_ctx *ctx, struct msg
 	int err = 0;
 
 	while (copied < len) {
-		long wait = copied >= target ? 0 : timeo;
+		struct alts_pbuf *prev = peek ? frame : NULL;
 		size_t n, done;
 
-		frame = alts_rx_next(sk, ctx, peek ? frame : NULL, &wait, peek);
-		if (copied < target)
-			timeo = wait;
+		/* Past the low-water mark, take only what is ready. */
+		if (copied >= target && !alts_rx_more_ready(ctx, prev))
+			break;
+		frame = alts_rx_next(sk, ctx, prev, &timeo, peek, copied);
 		if (IS_ERR_OR_NULL(frame)) {
 			/* Having read something, report an error next time. */
 			if (!copied)
@@ -324,8 +337,6 @@ static int alts_rx_recv_locked(struct sock *sk, struct alts_ctx *ctx, struct msg
 			break;
 		}
 	}
-	if (err == -EAGAIN && copied)
-		err = 0;
 	return copied ?: err;
 }
 
@@ -347,7 +358,7 @@ int alts_rx_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags, 
 	struct alts_ctx *ctx = alts_get_ctx(sk);
 	int ret;
 
-	if (!smp_load_acquire(&ctx->rx_conf) || (flags & MSG_ERRQUEUE))
+	if (!alts_rx_ready(ctx) || (flags & MSG_ERRQUEUE))
 		return ctx->sk_proto->recvmsg(sk, msg, len, flags, addr_len);
 	if (flags & (MSG_OOB | MSG_TRUNC))
 		return -EOPNOTSUPP;
@@ -412,16 +423,17 @@ ssize_t alts_rx_splice_read(struct socket *sock, loff_t *ppos, struct pipe_inode
 	struct sock *sk = sock->sk;
 	struct alts_ctx *ctx = alts_get_ctx(sk);
 	struct alts_pbuf *frame;
+	bool nonblock;
 	ssize_t ret;
 	long timeo;
 
-	if (!smp_load_acquire(&ctx->rx_conf))
+	if (!alts_rx_ready(ctx))
 		return tcp_splice_read(sock, ppos, pipe, len, flags);
 
 	lock_sock(sk);
-	timeo = sock_rcvtimeo(sk, (sock->file->f_flags & O_NONBLOCK) ||
-				  (flags & SPLICE_F_NONBLOCK));
-	frame = alts_rx_next(sk, ctx, NULL, &timeo, false);
+	nonblock = (sock->file->f_flags & O_NONBLOCK) || (flags & SPLICE_F_NONBLOCK);
+	timeo = sock_rcvtimeo(sk, nonblock);
+	frame = alts_rx_next(sk, ctx, NULL, &timeo, false, false);
 	if (IS_ERR_OR_NULL(frame)) {
 		ret = PTR_ERR_OR_ZERO(frame);
 		goto out;
@@ -444,7 +456,7 @@ bool alts_rx_is_readable(struct sock *sk)
 {
 	struct alts_ctx *ctx = alts_get_ctx(sk);
 
-	if (!smp_load_acquire(&ctx->rx_conf))
+	if (!alts_rx_ready(ctx))
 		return false;
 	return READ_ONCE(ctx->rx.plain_bytes) || READ_ONCE(ctx->rx.frame_ready) ||
 	       READ_ONCE(ctx->rx.err);
@@ -467,7 +479,7 @@ __poll_t alts_rx_poll(struct file *file, struct socket *sock, poll_table *wait)
 	struct alts_ctx *ctx = alts_get_ctx(sk);
 	__poll_t mask = tcp_poll(file, sock, wait);
 
-	if (!smp_load_acquire(&ctx->rx_conf))
+	if (!alts_rx_ready(ctx))
 		return mask;
 
 	if (READ_ONCE(ctx->rx.err))
@@ -571,6 +583,7 @@ int alts_rx_install(struct sock *sk, struct alts_ctx *ctx, const struct alts_cry
 	sk->sk_data_ready = alts_rx_data_ready;
 	write_unlock_bh(&sk->sk_callback_lock);
 
+	/* Publish: pairs with alts_rx_ready(). */
 	smp_store_release(&ctx->rx_conf, true);
 	alts_rx_data_ready(sk);
 	return 0;

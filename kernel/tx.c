@@ -231,7 +231,7 @@ int alts_tx_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 	struct alts_ctx *ctx = alts_get_ctx(sk);
 	int ret;
 
-	if (!smp_load_acquire(&ctx->tx_conf))
+	if (!alts_tx_ready(ctx))
 		return ctx->sk_proto->sendmsg(sk, msg, size);
 	if (msg->msg_flags & ~ALTS_SENDMSG_FLAGS)
 		return -EOPNOTSUPP;
@@ -265,7 +265,7 @@ int alts_tx_sendpage(struct sock *sk, struct page *page, int offset, size_t size
 	struct iov_iter it;
 	int ret;
 
-	if (!smp_load_acquire(&ctx->tx_conf))
+	if (!alts_tx_ready(ctx))
 		return ctx->sk_proto->sendpage(sk, page, offset, size, flags);
 	if (flags & ~(ALTS_SENDMSG_FLAGS | MSG_SENDPAGE_NOTLAST))
 		return -EOPNOTSUPP;
@@ -293,7 +293,7 @@ void alts_tx_splice_eof(struct socket *sock)
 	struct sock *sk = sock->sk;
 	struct alts_ctx *ctx = alts_get_ctx(sk);
 
-	if (!smp_load_acquire(&ctx->tx_conf) || !READ_ONCE(ctx->tx.open))
+	if (!alts_tx_ready(ctx) || !READ_ONCE(ctx->tx.open))
 		return;
 	mutex_lock(&ctx->tx_lock);
 	lock_sock(sk);
@@ -316,18 +316,17 @@ int alts_tx_shutdown(struct socket *sock, int how)
 {
 	struct sock *sk = sock->sk;
 	struct alts_ctx *ctx = alts_get_ctx(sk);
-	int family = sk->sk_family == AF_INET6;
 	int ret;
 
-	if ((how != SHUT_WR && how != SHUT_RDWR) || !smp_load_acquire(&ctx->tx_conf))
-		return alts_base_ops[family].shutdown(sock, how);
+	if ((how != SHUT_WR && how != SHUT_RDWR) || !alts_tx_ready(ctx))
+		return alts_base_shutdown(sock, how);
 
 	mutex_lock(&ctx->tx_lock);
 	lock_sock(sk);
 	if (ctx->tx.open || ctx->tx.pending)
 		alts_tx_flush(sk, ctx, 0);
 	release_sock(sk);
-	ret = alts_base_ops[family].shutdown(sock, how);
+	ret = alts_base_shutdown(sock, how);
 	mutex_unlock(&ctx->tx_lock);
 	return ret;
 }
@@ -387,6 +386,7 @@ int alts_tx_install(struct sock *sk, struct alts_ctx *ctx, const struct alts_cry
 	sk->sk_write_space = alts_tx_write_space;
 	write_unlock_bh(&sk->sk_callback_lock);
 
+	/* Publish: pairs with alts_tx_ready(). */
 	smp_store_release(&ctx->tx_conf, true);
 	return 0;
 }
