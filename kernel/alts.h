@@ -260,6 +260,6 @@ int alts_proc_init(void);
 void alts_proc_exit(void);
 
 /* selftest.c */
-int alts_selftest_run(void);
+int __init alts_selftest_run(void);
 
 #endif /* _ALTS_H */
