@@ -158,6 +158,44 @@ static int alts_rx_pull(struct sock *sk, struct alts_ctx *ctx)
 	return st.err;
 }
 
+/*
+ * Would the rest of the head frame stall in front of a full receive buffer?
+ * TCP advertises a zero window once its free space drops below one MSS
+ * (__tcp_select_window), and no further data_ready comes then, so decide
+ * now: pull when the missing bytes plus an MSS do not fit in the free
+ * space, or when the window has already collapsed (as kTLS checks).
+ */
+static bool alts_rx_must_pull(struct sock *sk, struct alts_ctx *ctx)
+{
+	struct alts_rx *rx = &ctx->rx;
+	u32 missing;
+
+	if (!rx->frame_len || rx->frame_ready || rx->err)
+		return false;
+	if (rx->pulled || tcp_epollin_ready(sk, INT_MAX))
+		return true;
+	missing = rx->frame_len - tcp_inq(sk);
+	return tcp_space(sk) < (int)(missing + inet_csk(sk)->icsk_ack.rcv_mss);
+}
+
+/* Process context: frame what TCP holds and, if the rest of the head frame
+ * could stall, pull what has arrived so TCP reopens its window.
+ */
+static void alts_rx_advance(struct sock *sk, struct alts_ctx *ctx)
+{
+	int err;
+
+	if (alts_rx_parse(sk, ctx) || !alts_rx_must_pull(sk, ctx))
+		return;
+	err = alts_rx_pull(sk, ctx);
+	if (err) {
+		alts_rx_abort(sk, ctx, err);
+		return;
+	}
+	alts_stat_inc(ctx->net, ALTS_STAT_COPY_MODE_PULLS);
+	alts_rx_parse(sk, ctx);
+}
+
 /* Open the complete head frame and queue its payload on rx.plain. */
 static int alts_rx_open_frame(struct sock *sk, struct alts_ctx *ctx)
 {
@@ -196,7 +234,7 @@ static int alts_rx_open_frame(struct sock *sk, struct alts_ctx *ctx)
 	} else {
 		alts_pbuf_free(ctx->net, frame);
 	}
-	alts_rx_parse(sk, ctx);
+	alts_rx_advance(sk, ctx);
 	return 0;
 }
 
@@ -529,7 +567,7 @@ void alts_rx_work(struct work_struct *work)
 		alts_rx_abort(sk, ctx, err);
 	else
 		alts_stat_inc(ctx->net, ALTS_STAT_COPY_MODE_PULLS);
-	if (alts_rx_parse(sk, ctx))
+	if (alts_rx_parse(sk, ctx) || rx->err)
 		ctx->saved_data_ready(sk);
 out:
 	release_sock(sk);
@@ -547,11 +585,7 @@ static void alts_rx_data_ready(struct sock *sk)
 		ctx->saved_data_ready(sk);
 		return;
 	}
-	/* TCP will not take the rest of the frame while it holds this much:
-	 * move it out of the way in process context.
-	 */
-	if (rx->frame_len && (rx->pulled || tcp_epollin_ready(sk, INT_MAX)) &&
-	    !test_bit(ALTS_CTX_CLOSING, &ctx->flags) &&
+	if (alts_rx_must_pull(sk, ctx) && !test_bit(ALTS_CTX_CLOSING, &ctx->flags) &&
 	    !test_and_set_bit(ALTS_CTX_RX_SCHEDULED, &ctx->flags))
 		schedule_work(&ctx->rx_work);
 }
