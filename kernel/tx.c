@@ -344,7 +344,7 @@ void alts_tx_work(struct work_struct *work)
 	lock_sock(sk);
 	clear_bit(ALTS_CTX_TX_SCHEDULED, &ctx->flags);
 	if (!test_bit(ALTS_CTX_CLOSING, &ctx->flags) && ctx->tx.pending)
-		alts_tx_push(sk, ctx, MSG_DONTWAIT | MSG_NOSIGNAL, !!ctx->tx.open);
+		alts_tx_push(sk, ctx, MSG_DONTWAIT | MSG_NOSIGNAL, false);
 	alts_tx_unlock(sk, ctx);
 }
 
