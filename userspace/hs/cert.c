@@ -1,0 +1,784 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Certificate chain: root (Ed25519, configured) signs a master certificate
+ * (Ed25519 key, identity, category, revocation ID); the master key signs
+ * short-lived handshake certificates (X25519 static key, ciphers,
+ * attributes) that embed the master certificate. Chain depth is exactly 2.
+ *
+ * Signatures are Ed25519 over label("master cert" | "handshake cert") ||
+ * tbs, with tbs exactly the bytes carried in SignedCert.
+ */
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <openssl/crypto.h>
+
+#include "alts_handshake.pb-c.h"
+#include "cert.h"
+#include "kdf.h"
+
+bool alts_pb_clean(const ProtobufCMessage *m)
+{
+	const ProtobufCMessageDescriptor *d = m->descriptor;
+	unsigned int i;
+
+	if (m->n_unknown_fields)
+		return false;
+	for (i = 0; i < d->n_fields; i++) {
+		const ProtobufCFieldDescriptor *f = &d->fields[i];
+		const void *member = (const char *)m + f->offset;
+
+		if (f->type != PROTOBUF_C_TYPE_MESSAGE)
+			continue;
+		if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+			size_t n = *(const size_t *)((const char *)m + f->quantifier_offset);
+			ProtobufCMessage *const *arr = *(ProtobufCMessage *const *const *)member;
+			size_t j;
+
+			for (j = 0; j < n; j++)
+				if (!alts_pb_clean(arr[j]))
+					return false;
+		} else {
+			const ProtobufCMessage *sub = *(ProtobufCMessage *const *)member;
+
+			if (sub && !alts_pb_clean(sub))
+				return false;
+		}
+	}
+	return true;
+}
+
+bool alts_str_ok(const char *s, size_t max)
+{
+	size_t n = 0;
+
+	for (; *s; s++, n++)
+		if (n >= max || (unsigned char)*s < 0x20 || *s == 0x7f)
+			return false;
+	return true;
+}
+
+static bool cat_ok(int cat)
+{
+	return cat >= ALTS_CAT_HUMAN && cat <= ALTS_CAT_WORKLOAD;
+}
+
+static int parse_master(const uint8_t *buf, size_t len, struct alts_cert_info *info,
+			Kalts__Hs__SignedCert **sc_out, Kalts__Hs__MasterCertTbs **tbs_out)
+{
+	Kalts__Hs__SignedCert *sc;
+	Kalts__Hs__MasterCertTbs *t = NULL;
+	int err = ALTS_ERR_BAD_CERT;
+
+	if (len > ALTS_MAX_CERT)
+		return ALTS_ERR_BAD_CERT;
+	sc = kalts__hs__signed_cert__unpack(NULL, len, buf);
+	if (!sc)
+		return ALTS_ERR_BAD_CERT;
+	if (!alts_pb_clean(&sc->base) || sc->signature.len != ALTS_ED25519_SIG_LEN)
+		goto out;
+	t = kalts__hs__master_cert_tbs__unpack(NULL, sc->tbs.len, sc->tbs.data);
+	if (!t || !alts_pb_clean(&t->base))
+		goto out;
+	if (t->version != ALTS_HS_VERSION || t->kind != KALTS__HS__CERT_KIND__CERT_KIND_MASTER ||
+	    t->public_key.len != ALTS_ED25519_PUB_LEN || !cat_ok(t->category) ||
+	    !t->identity[0] || !alts_str_ok(t->identity, ALTS_MAX_IDENTITY) ||
+	    !t->issuer[0] || !alts_str_ok(t->issuer, ALTS_MAX_NAME) ||
+	    (t->revocation_id >> 56) != (uint64_t)t->category ||
+	    (t->not_after && t->not_after < t->not_before))
+		goto out;
+	strcpy(info->identity, t->identity);
+	strcpy(info->issuer, t->issuer);
+	info->category = t->category;
+	info->master_revocation_id = t->revocation_id;
+	info->master_not_after = t->not_after;
+	memcpy(info->master_key, t->public_key.data, ALTS_ED25519_PUB_LEN);
+	info->not_before = t->not_before;
+	info->not_after = t->not_after;
+	info->revocation_id = t->revocation_id;
+	err = ALTS_OK;
+out:
+	if (err || !tbs_out)
+		kalts__hs__master_cert_tbs__free_unpacked(t, NULL);
+	else
+		*tbs_out = t;
+	if (err || !sc_out)
+		kalts__hs__signed_cert__free_unpacked(sc, NULL);
+	else
+		*sc_out = sc;
+	return err;
+}
+
+int alts_master_parse(const uint8_t *cert, size_t len, struct alts_cert_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	return parse_master(cert, len, info, NULL, NULL);
+}
+
+static unsigned int cipher_flags(char **names, size_t n, bool *ok)
+{
+	unsigned int f = 0;
+	size_t i;
+
+	*ok = n <= ALTS_MAX_LIST;
+	for (i = 0; i < n && *ok; i++) {
+		if (!strcmp(names[i], ALTS_CIPHER_STATIC))
+			f |= ALTS_CIPHER_F_STATIC;
+		else if (!strcmp(names[i], ALTS_CIPHER_PFS))
+			f |= ALTS_CIPHER_F_PFS;
+		else if (!alts_str_ok(names[i], ALTS_MAX_NAME))
+			*ok = false;
+	}
+	return f;
+}
+
+struct chain {
+	Kalts__Hs__SignedCert *hs_sc, *m_sc;
+	Kalts__Hs__HandshakeCertTbs *hs;
+	Kalts__Hs__MasterCertTbs *m;
+};
+
+static void chain_free(struct chain *c)
+{
+	kalts__hs__handshake_cert_tbs__free_unpacked(c->hs, NULL);
+	kalts__hs__signed_cert__free_unpacked(c->hs_sc, NULL);
+	kalts__hs__master_cert_tbs__free_unpacked(c->m, NULL);
+	kalts__hs__signed_cert__free_unpacked(c->m_sc, NULL);
+}
+
+/* Step 1 and the structural part of step 2. */
+static int parse_chain(const uint8_t *buf, size_t len, struct alts_cert_info *info,
+		       struct chain *c)
+{
+	struct alts_cert_info m;
+	Kalts__Hs__HandshakeCertTbs *t;
+	bool ok;
+	size_t i;
+	int err;
+
+	memset(c, 0, sizeof(*c));
+	memset(info, 0, sizeof(*info));
+	if (len > ALTS_MAX_CERT)
+		return ALTS_ERR_BAD_CERT;
+	c->hs_sc = kalts__hs__signed_cert__unpack(NULL, len, buf);
+	if (!c->hs_sc || !alts_pb_clean(&c->hs_sc->base) ||
+	    c->hs_sc->signature.len != ALTS_ED25519_SIG_LEN)
+		return ALTS_ERR_BAD_CERT;
+	t = c->hs = kalts__hs__handshake_cert_tbs__unpack(NULL, c->hs_sc->tbs.len,
+							 c->hs_sc->tbs.data);
+	if (!t || !alts_pb_clean(&t->base))
+		return ALTS_ERR_BAD_CERT;
+	if (t->version != ALTS_HS_VERSION || t->kind != KALTS__HS__CERT_KIND__CERT_KIND_HANDSHAKE ||
+	    t->static_key.len != ALTS_X25519_LEN || !t->not_after ||
+	    t->not_after < t->not_before || t->n_attributes > ALTS_MAX_ATTRS ||
+	    !alts_str_ok(t->identity, ALTS_MAX_IDENTITY))
+		return ALTS_ERR_BAD_CERT;
+	info->ciphers = cipher_flags(t->handshake_ciphers, t->n_handshake_ciphers, &ok);
+	if (!ok || !info->ciphers)
+		return ALTS_ERR_BAD_CERT;
+	for (i = 0; i < t->n_attributes; i++) {
+		Kalts__Hs__Attribute *a = t->attributes[i];
+
+		if (!a->key[0] || !alts_str_ok(a->key, ALTS_MAX_NAME) ||
+		    !alts_str_ok(a->value, ALTS_MAX_ATTR_VALUE))
+			return ALTS_ERR_BAD_CERT;
+		strcpy(info->attrs[i].key, a->key);
+		strcpy(info->attrs[i].value, a->value);
+	}
+	info->n_attrs = t->n_attributes;
+
+	memset(&m, 0, sizeof(m));
+	err = parse_master(t->master_cert.data, t->master_cert.len, &m, &c->m_sc, &c->m);
+	if (err)
+		return err;
+	/* The handshake cert speaks for its master's identity and category. */
+	if (t->identity[0] && strcmp(t->identity, m.identity))
+		return ALTS_ERR_BAD_CERT;
+	if (t->revocation_id && (t->revocation_id >> 56) != (uint64_t)m.category)
+		return ALTS_ERR_BAD_CERT;
+	strcpy(info->identity, m.identity);
+	strcpy(info->issuer, m.issuer);
+	info->category = m.category;
+	info->master_revocation_id = m.master_revocation_id;
+	info->master_not_after = m.master_not_after;
+	memcpy(info->master_key, m.master_key, sizeof(m.master_key));
+	info->revocation_id = t->revocation_id ? t->revocation_id : m.master_revocation_id;
+	info->not_before = t->not_before;
+	info->not_after = t->not_after;
+	memcpy(info->static_key, t->static_key.data, ALTS_X25519_LEN);
+	return ALTS_OK;
+}
+
+int alts_cert_parse(const uint8_t *cert, size_t len, struct alts_cert_info *info)
+{
+	struct chain c;
+	int err = parse_chain(cert, len, info, &c);
+
+	chain_free(&c);
+	return err;
+}
+
+bool alts_crl_contains(const struct alts_creds *creds, uint64_t id)
+{
+	size_t lo = 0, hi = creds->n_crl;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (creds->crl[mid] == id)
+			return true;
+		if (creds->crl[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+int alts_policy_check(const struct alts_creds *creds, const struct alts_cert_info *info)
+{
+	size_t i;
+
+	for (i = 0; i < creds->n_rules; i++) {
+		const struct alts_policy_rule *r = &creds->rules[i];
+
+		if (strcmp(r->issuer, "*") && strcmp(r->issuer, info->issuer))
+			continue;
+		if (!(r->categories & (1u << info->category)))
+			continue;
+		if (!fnmatch(r->pattern, info->identity, 0))
+			return ALTS_OK;
+	}
+	return ALTS_ERR_POLICY;
+}
+
+int alts_cert_verify(const struct alts_creds *creds, const uint8_t *cert, size_t len,
+		     uint64_t now, bool check_sigs, struct alts_cert_info *info)
+{
+	struct chain c;
+	bool trusted = false;
+	size_t i;
+	int err;
+
+	/* 1: parse and size-check */
+	err = parse_chain(cert, len, info, &c);
+	if (err)
+		goto out;
+	/* 2: handshake cert signed by the master key, master by a root */
+	if (check_sigs) {
+		err = ALTS_ERR_BAD_CERT;
+		if (!alts_ed25519_verify(info->master_key, c.hs_sc->signature.data,
+					 c.hs_sc->signature.len, ALTS_LABEL_HSCERT,
+					 c.hs_sc->tbs.data, c.hs_sc->tbs.len))
+			goto out;
+		for (i = 0; i < creds->n_roots && !trusted; i++)
+			if (!strcmp(creds->roots[i].name, info->issuer) &&
+			    alts_ed25519_verify(creds->roots[i].pub, c.m_sc->signature.data,
+						c.m_sc->signature.len, ALTS_LABEL_MASTER,
+						c.m_sc->tbs.data, c.m_sc->tbs.len))
+				trusted = true;
+		err = ALTS_ERR_UNTRUSTED;
+		if (!trusted)
+			goto out;
+	}
+	/* 3: validity */
+	err = ALTS_ERR_NOT_YET_VALID;
+	if (now + ALTS_CLOCK_SKEW < info->not_before || now + ALTS_CLOCK_SKEW < c.m->not_before)
+		goto out;
+	err = ALTS_ERR_EXPIRED;
+	if (now > info->not_after + ALTS_CLOCK_SKEW ||
+	    (info->master_not_after && now > info->master_not_after + ALTS_CLOCK_SKEW))
+		goto out;
+	/* 4: issuer policy */
+	if (check_sigs) {
+		err = alts_policy_check(creds, info);
+		if (err)
+			goto out;
+	}
+	/* 5: CRL */
+	err = ALTS_ERR_REVOKED;
+	if (alts_crl_contains(creds, info->revocation_id) ||
+	    alts_crl_contains(creds, info->master_revocation_id))
+		goto out;
+	err = ALTS_OK;
+out:
+	chain_free(&c);
+	return err;
+}
+
+static int sign_cert(const uint8_t seed[32], const char *label, const uint8_t *tbs,
+		     size_t tbs_len, uint8_t **out, size_t *out_len)
+{
+	Kalts__Hs__SignedCert sc = KALTS__HS__SIGNED_CERT__INIT;
+	uint8_t sig[ALTS_ED25519_SIG_LEN];
+	uint8_t *buf;
+
+	if (!alts_ed25519_sign(sig, seed, label, tbs, tbs_len))
+		return ALTS_ERR_INTERNAL;
+	sc.tbs.data = (uint8_t *)tbs;
+	sc.tbs.len = tbs_len;
+	sc.signature.data = sig;
+	sc.signature.len = sizeof(sig);
+	*out_len = kalts__hs__signed_cert__get_packed_size(&sc);
+	if (*out_len > ALTS_MAX_CERT)
+		return ALTS_ERR_CONFIG;
+	buf = malloc(*out_len);
+	if (!buf)
+		return ALTS_ERR_NOMEM;
+	kalts__hs__signed_cert__pack(&sc, buf);
+	*out = buf;
+	return ALTS_OK;
+}
+
+int alts_master_issue(const uint8_t root_seed[32], const struct alts_master_params *p,
+		      uint8_t **out, size_t *out_len)
+{
+	Kalts__Hs__MasterCertTbs t = KALTS__HS__MASTER_CERT_TBS__INIT;
+	uint8_t *tbs;
+	size_t len;
+	int err;
+
+	if (!cat_ok(p->category) || !p->identity[0] || !alts_str_ok(p->identity, ALTS_MAX_IDENTITY) ||
+	    !p->issuer[0] || !alts_str_ok(p->issuer, ALTS_MAX_NAME) ||
+	    (p->revocation_id >> 56) != (uint64_t)p->category)
+		return ALTS_ERR_CONFIG;
+	t.version = ALTS_HS_VERSION;
+	t.kind = KALTS__HS__CERT_KIND__CERT_KIND_MASTER;
+	t.public_key.data = (uint8_t *)p->public_key;
+	t.public_key.len = ALTS_ED25519_PUB_LEN;
+	t.identity = (char *)p->identity;
+	t.category = p->category;
+	t.issuer = (char *)p->issuer;
+	t.revocation_id = p->revocation_id;
+	t.not_before = p->not_before;
+	t.not_after = p->not_after;
+	len = kalts__hs__master_cert_tbs__get_packed_size(&t);
+	tbs = malloc(len);
+	if (!tbs)
+		return ALTS_ERR_NOMEM;
+	kalts__hs__master_cert_tbs__pack(&t, tbs);
+	err = sign_cert(root_seed, ALTS_LABEL_MASTER, tbs, len, out, out_len);
+	free(tbs);
+	return err;
+}
+
+int alts_hscert_issue(const uint8_t master_seed[32], const struct alts_hscert_params *p,
+		      uint8_t **out, size_t *out_len)
+{
+	Kalts__Hs__HandshakeCertTbs t = KALTS__HS__HANDSHAKE_CERT_TBS__INIT;
+	Kalts__Hs__Attribute attr[ALTS_MAX_ATTRS], *attrp[ALTS_MAX_ATTRS];
+	char *ciphers[2];
+	struct alts_cert_info m;
+	uint8_t pub[ALTS_ED25519_PUB_LEN];
+	uint8_t *tbs;
+	size_t len, i;
+	int err;
+
+	err = alts_master_parse(p->master_cert, p->master_len, &m);
+	if (err)
+		return err;
+	if (!alts_ed25519_public(pub, master_seed) ||
+	    CRYPTO_memcmp(pub, m.master_key, sizeof(pub)))
+		return ALTS_ERR_CONFIG;	/* key does not belong to this master cert */
+	if (p->n_attrs > ALTS_MAX_ATTRS || !p->not_after || p->not_after < p->not_before ||
+	    (p->revocation_id && (p->revocation_id >> 56) != (uint64_t)m.category))
+		return ALTS_ERR_CONFIG;
+	t.version = ALTS_HS_VERSION;
+	t.kind = KALTS__HS__CERT_KIND__CERT_KIND_HANDSHAKE;
+	t.static_key.data = (uint8_t *)p->static_key;
+	t.static_key.len = ALTS_X25519_LEN;
+	t.n_handshake_ciphers = 0;
+	if (p->ciphers & ALTS_CIPHER_F_PFS)
+		ciphers[t.n_handshake_ciphers++] = ALTS_CIPHER_PFS;
+	if (p->ciphers & ALTS_CIPHER_F_STATIC)
+		ciphers[t.n_handshake_ciphers++] = ALTS_CIPHER_STATIC;
+	if (!t.n_handshake_ciphers)
+		return ALTS_ERR_CONFIG;
+	t.handshake_ciphers = ciphers;
+	t.identity = m.identity;
+	for (i = 0; i < p->n_attrs; i++) {
+		kalts__hs__attribute__init(&attr[i]);
+		attr[i].key = (char *)p->attrs[i].key;
+		attr[i].value = (char *)p->attrs[i].value;
+		attrp[i] = &attr[i];
+	}
+	t.n_attributes = p->n_attrs;
+	t.attributes = attrp;
+	t.revocation_id = p->revocation_id;
+	t.not_before = p->not_before;
+	t.not_after = p->not_after;
+	t.master_cert.data = (uint8_t *)p->master_cert;
+	t.master_cert.len = p->master_len;
+	len = kalts__hs__handshake_cert_tbs__get_packed_size(&t);
+	tbs = malloc(len);
+	if (!tbs)
+		return ALTS_ERR_NOMEM;
+	kalts__hs__handshake_cert_tbs__pack(&t, tbs);
+	err = sign_cert(master_seed, ALTS_LABEL_HSCERT, tbs, len, out, out_len);
+	free(tbs);
+	return err;
+}
+
+/* Credentials */
+
+struct alts_creds *alts_creds_new(void)
+{
+	struct alts_creds *c = calloc(1, sizeof(*c));
+	long page = sysconf(_SC_PAGESIZE);
+	void *p;
+
+	if (!c)
+		return NULL;
+	if (page < (long)sizeof(struct alts_secrets) || posix_memalign(&p, page, page)) {
+		free(c);
+		return NULL;
+	}
+	memset(p, 0, page);
+	/* Best effort: not swapped, not in core dumps. */
+	(void)mlock(p, page);
+	(void)madvise(p, page, MADV_DONTDUMP);
+	c->sec = p;
+	return c;
+}
+
+void alts_creds_free(struct alts_creds *c)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (!c)
+		return;
+	alts_x25519_key_free(c->static_key);
+	OPENSSL_cleanse(c->sec, page);
+	munlock(c->sec, page);
+	free(c->sec);
+	free(c->cert);
+	free(c->roots);
+	free(c->crl);
+	free(c->rules);
+	free(c);
+}
+
+int alts_creds_set_cert(struct alts_creds *c, const uint8_t *cert, size_t len,
+			const uint8_t priv[ALTS_X25519_LEN])
+{
+	uint8_t pub[ALTS_X25519_LEN];
+	int err;
+
+	err = alts_cert_parse(cert, len, &c->self);
+	if (err)
+		return err;
+	if (!alts_x25519_public(pub, priv) || CRYPTO_memcmp(pub, c->self.static_key, sizeof(pub)))
+		return ALTS_ERR_CONFIG;	/* key does not match the certificate */
+	free(c->cert);
+	c->cert = malloc(len);
+	if (!c->cert)
+		return ALTS_ERR_NOMEM;
+	memcpy(c->cert, cert, len);
+	c->cert_len = len;
+	memcpy(c->sec->static_priv, priv, ALTS_X25519_LEN);
+	alts_x25519_key_free(c->static_key);
+	c->static_key = alts_x25519_key(priv, NULL);
+	return c->static_key ? ALTS_OK : ALTS_ERR_NOMEM;
+}
+
+static void *grow(void *arr, size_t n, size_t size)
+{
+	return realloc(arr, (n + 1) * size);
+}
+
+int alts_creds_add_root(struct alts_creds *c, const char *name, const uint8_t pub[32])
+{
+	struct alts_root *r;
+
+	if (!name[0] || !alts_str_ok(name, ALTS_MAX_NAME))
+		return ALTS_ERR_CONFIG;
+	r = grow(c->roots, c->n_roots, sizeof(*r));
+	if (!r)
+		return ALTS_ERR_NOMEM;
+	c->roots = r;
+	r = &c->roots[c->n_roots++];
+	strcpy(r->name, name);
+	memcpy(r->pub, pub, sizeof(r->pub));
+	return ALTS_OK;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int alts_creds_add_crl(struct alts_creds *c, uint64_t id)
+{
+	uint64_t *v = grow(c->crl, c->n_crl, sizeof(*v));
+
+	if (!v)
+		return ALTS_ERR_NOMEM;
+	c->crl = v;
+	v[c->n_crl++] = id;
+	qsort(c->crl, c->n_crl, sizeof(*v), cmp_u64);
+	return ALTS_OK;
+}
+
+int alts_creds_add_rule(struct alts_creds *c, const char *issuer, unsigned int cats,
+			const char *pattern)
+{
+	struct alts_policy_rule *r;
+
+	if (!issuer[0] || !alts_str_ok(issuer, ALTS_MAX_NAME) || !pattern[0] ||
+	    !alts_str_ok(pattern, ALTS_MAX_IDENTITY))
+		return ALTS_ERR_CONFIG;
+	r = grow(c->rules, c->n_rules, sizeof(*r));
+	if (!r)
+		return ALTS_ERR_NOMEM;
+	c->rules = r;
+	r = &c->rules[c->n_rules++];
+	strcpy(r->issuer, issuer);
+	strcpy(r->pattern, pattern);
+	r->categories = cats;
+	return ALTS_OK;
+}
+
+int alts_creds_add_res_key(struct alts_creds *c, const uint8_t idr[ALTS_IDR_LEN],
+			   const uint8_t key[ALTS_RES_KEY_LEN])
+{
+	struct alts_secrets *s = c->sec;
+
+	if (s->n_res_keys >= ALTS_MAX_RES_KEYS)
+		return ALTS_ERR_CONFIG;
+	memcpy(s->res_keys[s->n_res_keys].idr, idr, ALTS_IDR_LEN);
+	memcpy(s->res_keys[s->n_res_keys].key, key, ALTS_RES_KEY_LEN);
+	s->n_res_keys++;
+	return ALTS_OK;
+}
+
+/* Line-oriented text files: '#' starts a comment, fields are blank-separated. */
+static char *next_line(char **cur)
+{
+	char *line = *cur, *nl, *hash;
+
+	if (!line || !*line)
+		return NULL;
+	nl = strchr(line, '\n');
+	if (nl) {
+		*nl = 0;
+		*cur = nl + 1;
+	} else {
+		*cur = line + strlen(line);
+	}
+	hash = strchr(line, '#');
+	if (hash)
+		*hash = 0;
+	return line;
+}
+
+static int load_text(const char *path, bool secret, char **out)
+{
+	uint8_t *buf;
+	size_t len;
+	int err;
+
+	err = secret ? alts_read_secret_file(path, &buf, &len, 1 << 20)
+		     : alts_read_file(path, &buf, &len, 1 << 20);
+	if (err)
+		return err;
+	if (memchr(buf, 0, len)) {
+		OPENSSL_clear_free(buf, len + 1);
+		return -EINVAL;
+	}
+	*out = (char *)buf;
+	return 0;
+}
+
+#define SEP " \t\r"
+
+static int load_roots(struct alts_creds *c, const char *path, char *err, size_t elen)
+{
+	char *text, *cur, *line, *save;
+	int ret = 0, lineno = 0;
+
+	if ((ret = load_text(path, false, &text)))
+		goto io;
+	cur = text;
+	while ((line = next_line(&cur))) {
+		char *name = strtok_r(line, SEP, &save), *hex = strtok_r(NULL, SEP, &save);
+		uint8_t pub[32];
+
+		lineno++;
+		if (!name)
+			continue;
+		if (!hex || strtok_r(NULL, SEP, &save) || alts_hex_decode(pub, 32, hex, strlen(hex)) ||
+		    alts_creds_add_root(c, name, pub)) {
+			snprintf(err, elen, "%s:%d: expected `NAME ED25519-PUBLIC-KEY-HEX'", path, lineno);
+			ret = -EINVAL;
+			break;
+		}
+	}
+	free(text);
+	return ret;
+io:
+	snprintf(err, elen, "%s: %s", path, strerror(-ret));
+	return ret;
+}
+
+static int load_crl(struct alts_creds *c, const char *path, char *err, size_t elen)
+{
+	char *text, *cur, *line, *save, *end;
+	int ret, lineno = 0;
+
+	if ((ret = load_text(path, false, &text))) {
+		snprintf(err, elen, "%s: %s", path, strerror(-ret));
+		return ret;
+	}
+	cur = text;
+	while ((line = next_line(&cur))) {
+		char *tok = strtok_r(line, SEP, &save);
+		unsigned long long v;
+
+		lineno++;
+		if (!tok)
+			continue;
+		errno = 0;
+		v = strtoull(tok, &end, 0);
+		if (errno || *end || strtok_r(NULL, SEP, &save) || alts_creds_add_crl(c, v)) {
+			snprintf(err, elen, "%s:%d: expected a revocation ID", path, lineno);
+			ret = -EINVAL;
+			break;
+		}
+	}
+	free(text);
+	return ret;
+}
+
+static int load_policy(struct alts_creds *c, const char *path, char *err, size_t elen)
+{
+	char *text, *cur, *line, *save;
+	int ret, lineno = 0;
+
+	if ((ret = load_text(path, false, &text))) {
+		snprintf(err, elen, "%s: %s", path, strerror(-ret));
+		return ret;
+	}
+	cur = text;
+	while ((line = next_line(&cur))) {
+		char *issuer = strtok_r(line, SEP, &save), *cats, *pat, *s2, *cat;
+		unsigned int mask = 0;
+
+		lineno++;
+		if (!issuer)
+			continue;
+		cats = strtok_r(NULL, SEP, &save);
+		pat = strtok_r(NULL, SEP, &save);
+		if (!cats || !pat || strtok_r(NULL, SEP, &save))
+			goto bad;
+		for (cat = strtok_r(cats, ",", &s2); cat; cat = strtok_r(NULL, ",", &s2)) {
+			int v = alts_category_from_name(cat);
+
+			if (!strcmp(cat, "*"))
+				mask |= 0xe;
+			else if (v > 0)
+				mask |= 1u << v;
+			else
+				goto bad;
+		}
+		if (alts_creds_add_rule(c, issuer, mask, pat))
+			goto bad;
+		continue;
+bad:
+		snprintf(err, elen, "%s:%d: expected `ISSUER CATEGORY[,CATEGORY] IDENTITY-PATTERN'",
+			 path, lineno);
+		ret = -EINVAL;
+		break;
+	}
+	free(text);
+	return ret;
+}
+
+static int load_res_keys(struct alts_creds *c, const char *path, char *err, size_t elen)
+{
+	char *text, *cur, *line, *save;
+	int ret, lineno = 0;
+	size_t len;
+
+	if ((ret = load_text(path, true, &text))) {
+		snprintf(err, elen, "%s: %s", path, strerror(-ret));
+		return ret;
+	}
+	len = strlen(text);
+	cur = text;
+	while ((line = next_line(&cur))) {
+		char *idr = strtok_r(line, SEP, &save), *key;
+		uint8_t bidr[ALTS_IDR_LEN], bkey[ALTS_RES_KEY_LEN];
+		bool bad;
+
+		lineno++;
+		if (!idr)
+			continue;
+		key = strtok_r(NULL, SEP, &save);
+		bad = !key || strtok_r(NULL, SEP, &save) ||
+		      alts_hex_decode(bidr, sizeof(bidr), idr, strlen(idr)) ||
+		      alts_hex_decode(bkey, sizeof(bkey), key, strlen(key)) ||
+		      (c->sec->n_res_keys < ALTS_MAX_RES_KEYS && alts_creds_add_res_key(c, bidr, bkey));
+		OPENSSL_cleanse(bkey, sizeof(bkey));
+		if (bad) {
+			snprintf(err, elen, "%s:%d: expected `IDR-HEX KEY-HEX'", path, lineno);
+			ret = -EINVAL;
+			break;
+		}
+	}
+	OPENSSL_clear_free(text, len);
+	return ret;
+}
+
+int alts_creds_load(struct alts_creds **out, const struct alts_creds_paths *p,
+		    char *err, size_t elen)
+{
+	struct alts_creds *c = alts_creds_new();
+	uint8_t priv[32], *cert = NULL;
+	size_t cert_len;
+	int ret;
+
+	if (!c)
+		return -ENOMEM;
+	ret = alts_read_file(p->cert, &cert, &cert_len, ALTS_MAX_CERT);
+	if (ret) {
+		snprintf(err, elen, "%s: %s", p->cert, strerror(-ret));
+		goto fail;
+	}
+	ret = alts_read_key(p->key, "x25519", priv);
+	if (ret) {
+		snprintf(err, elen, "%s: %s", p->key,
+			 ret == -EPERM ? "private key file must not be accessible by group or others"
+				       : "not a readable x25519 key file");
+		goto fail;
+	}
+	ret = alts_creds_set_cert(c, cert, cert_len, priv);
+	OPENSSL_cleanse(priv, sizeof(priv));
+	if (ret) {
+		snprintf(err, elen, "%s: %s", p->cert, ret == ALTS_ERR_CONFIG ?
+			 "certificate does not match the private key" : "not a handshake certificate");
+		ret = -EINVAL;
+		goto fail;
+	}
+	if ((ret = load_roots(c, p->roots, err, elen)))
+		goto fail;
+	if (p->crl && (ret = load_crl(c, p->crl, err, elen)))
+		goto fail;
+	if ((ret = load_policy(c, p->policy, err, elen)))
+		goto fail;
+	if (p->res_keys && (ret = load_res_keys(c, p->res_keys, err, elen)))
+		goto fail;
+	free(cert);
+	*out = c;
+	return 0;
+fail:
+	free(cert);
+	alts_creds_free(c);
+	return ret < 0 ? ret : -EINVAL;
+}

@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Certificates (root -> master -> handshake), CRL, issuer policy and the
+ * credential set a workload's handshakes run with.
+ */
+#ifndef KALTS_CERT_H
+#define KALTS_CERT_H
+
+#include <protobuf-c/protobuf-c.h>
+
+#include "alts_hs.h"
+
+bool alts_pb_clean(const ProtobufCMessage *m);
+bool alts_str_ok(const char *s, size_t max);
+
+/* Design 5.11 steps 1-5; check_sigs false skips step 2's signatures and step 4. */
+int alts_cert_verify(const struct alts_creds *creds, const uint8_t *cert, size_t len,
+		     uint64_t now, bool check_sigs, struct alts_cert_info *info);
+/* Structure only (step 1 and kinds), for printing and for parsing own certs. */
+int alts_cert_parse(const uint8_t *cert, size_t len, struct alts_cert_info *info);
+/* Master certificate alone, as printed by the cert tool. */
+int alts_master_parse(const uint8_t *cert, size_t len, struct alts_cert_info *info);
+
+bool alts_crl_contains(const struct alts_creds *creds, uint64_t id);
+int alts_policy_check(const struct alts_creds *creds, const struct alts_cert_info *info);
+
+struct alts_master_params {
+	const char *identity;
+	int category;
+	const char *issuer;
+	uint64_t revocation_id;
+	uint64_t not_before, not_after;
+	const uint8_t *public_key;		/* Ed25519, 32 bytes */
+};
+
+struct alts_hscert_params {
+	const uint8_t *static_key;		/* X25519, 32 bytes */
+	unsigned int ciphers;			/* ALTS_CIPHER_F_* */
+	const struct alts_attr *attrs;
+	size_t n_attrs;
+	uint64_t revocation_id;			/* 0: the master's */
+	uint64_t not_before, not_after;
+	const uint8_t *master_cert;
+	size_t master_len;
+};
+
+int alts_master_issue(const uint8_t root_seed[32], const struct alts_master_params *p,
+		      uint8_t **out, size_t *out_len);
+int alts_hscert_issue(const uint8_t master_seed[32], const struct alts_hscert_params *p,
+		      uint8_t **out, size_t *out_len);
+
+/* Credential set. */
+struct alts_creds_paths {
+	const char *cert;	/* own handshake cert */
+	const char *key;	/* its X25519 key, mode 0600 */
+	const char *roots;
+	const char *crl;	/* optional */
+	const char *policy;
+	const char *res_keys;	/* optional, mode 0600 */
+};
+
+struct alts_creds *alts_creds_new(void);
+void alts_creds_free(struct alts_creds *c);
+int alts_creds_set_cert(struct alts_creds *c, const uint8_t *cert, size_t len,
+			const uint8_t priv[ALTS_X25519_LEN]);
+int alts_creds_add_root(struct alts_creds *c, const char *name, const uint8_t pub[32]);
+int alts_creds_add_crl(struct alts_creds *c, uint64_t id);
+int alts_creds_add_rule(struct alts_creds *c, const char *issuer, unsigned int cats,
+			const char *pattern);
+int alts_creds_add_res_key(struct alts_creds *c, const uint8_t idr[ALTS_IDR_LEN],
+			   const uint8_t key[ALTS_RES_KEY_LEN]);
+int alts_creds_load(struct alts_creds **out, const struct alts_creds_paths *p,
+		    char *err, size_t err_len);
+
+/* Files (keyfile.c). */
+int alts_read_file(const char *path, uint8_t **out, size_t *len, size_t max);
+int alts_read_secret_file(const char *path, uint8_t **out, size_t *len, size_t max);
+int alts_write_file(const char *path, const void *data, size_t len, int mode);
+int alts_read_key(const char *path, const char *type, uint8_t key[32]);
+int alts_write_key(const char *path, const char *type, const uint8_t key[32]);
+int alts_hex_decode(uint8_t *out, size_t out_len, const char *hex, size_t hex_len);
+void alts_hex_encode(char *out, const uint8_t *in, size_t len);
+
+#endif /* KALTS_CERT_H */

@@ -1,0 +1,617 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Certificates, policy, CRL and credential files: every check of design 5.11. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "alts_handshake.pb-c.h"
+#include "kdf.h"
+#include "tests.h"
+#include "testutil.h"
+
+static int verify_party(const struct party_opts *o, const struct alts_creds *verifier,
+			struct alts_cert_info *info)
+{
+	struct party p;
+	int err;
+
+	assert_int_equal(party_make(&p, o), ALTS_OK);
+	err = alts_cert_verify(verifier ? verifier : p.creds, p.hs_cert, p.hs_len, TEST_NOW,
+			       true, info);
+	party_free(&p);
+	return err;
+}
+
+static void valid_chain(T_STATE)
+{
+	struct party_opts o = { .identity = "svc@kalts.test", .category = ALTS_CAT_MACHINE };
+	struct alts_cert_info info;
+
+	assert_int_equal(verify_party(&o, NULL, &info), ALTS_OK);
+	assert_string_equal(info.identity, "svc@kalts.test");
+	assert_string_equal(info.issuer, TEST_ROOT);
+	assert_int_equal(info.category, ALTS_CAT_MACHINE);
+	assert_int_equal(info.revocation_id, (uint64_t)ALTS_CAT_MACHINE << 56 | 1);
+	assert_int_equal(info.not_after, TEST_NOW + 48 * 3600);
+	assert_int_equal(info.ciphers, ALTS_CIPHER_F_PFS | ALTS_CIPHER_F_STATIC);
+}
+
+static void wrong_root(T_STATE)
+{
+	struct party_opts o = { .identity = "a", .root_label = "some other root" };
+	struct party_opts o2 = { .identity = "a", .issuer = "unknown-root" };
+	struct alts_cert_info info;
+
+	assert_int_equal(verify_party(&o, NULL, &info), ALTS_ERR_UNTRUSTED);
+	assert_int_equal(verify_party(&o2, NULL, &info), ALTS_ERR_UNTRUSTED);
+}
+
+static void validity_windows(T_STATE)
+{
+	struct party_opts expired = { .identity = "a", .hs_nb = TEST_NOW - 7200, .hs_na = TEST_NOW - 61 };
+	struct party_opts skew = { .identity = "a", .hs_nb = TEST_NOW + 59, .hs_na = TEST_NOW - 59 + 7200 };
+	struct party_opts early = { .identity = "a", .hs_nb = TEST_NOW + 61, .hs_na = TEST_NOW + 7200 };
+	struct party_opts m_exp = { .identity = "a", .master_na = TEST_NOW - 100 };
+	struct party_opts m_early = { .identity = "a", .master_nb = TEST_NOW + 3600,
+				      .master_na = TEST_NOW + 7200 };
+	struct alts_cert_info info;
+
+	assert_int_equal(verify_party(&expired, NULL, &info), ALTS_ERR_EXPIRED);
+	assert_int_equal(verify_party(&skew, NULL, &info), ALTS_OK);
+	assert_int_equal(verify_party(&early, NULL, &info), ALTS_ERR_NOT_YET_VALID);
+	assert_int_equal(verify_party(&m_exp, NULL, &info), ALTS_ERR_EXPIRED);
+	assert_int_equal(verify_party(&m_early, NULL, &info), ALTS_ERR_NOT_YET_VALID);
+}
+
+static void revoked(T_STATE)
+{
+	struct party_opts o = { .identity = "a", .hs_revocation_id = (3ULL << 56) | 77 };
+	struct alts_cert_info info;
+	struct party p;
+
+	assert_int_equal(party_make(&p, &o), ALTS_OK);
+	assert_int_equal(alts_cert_verify(p.creds, p.hs_cert, p.hs_len, TEST_NOW, true, &info), ALTS_OK);
+	assert_int_equal(alts_creds_add_crl(p.creds, 5), ALTS_OK);
+	assert_int_equal(alts_creds_add_crl(p.creds, (3ULL << 56) | 77), ALTS_OK);
+	assert_int_equal(alts_cert_verify(p.creds, p.hs_cert, p.hs_len, TEST_NOW, true, &info),
+			 ALTS_ERR_REVOKED);
+	/* also without signature checks (the resumption path) */
+	assert_int_equal(alts_cert_verify(p.creds, p.hs_cert, p.hs_len, TEST_NOW, false, &info),
+			 ALTS_ERR_REVOKED);
+	party_free(&p);
+
+	/* revoking the master revokes every handshake cert under it */
+	o.hs_revocation_id = 0;
+	assert_int_equal(party_make(&p, &o), ALTS_OK);
+	assert_int_equal(alts_creds_add_crl(p.creds, (3ULL << 56) | 1), ALTS_OK);
+	assert_int_equal(alts_cert_verify(p.creds, p.hs_cert, p.hs_len, TEST_NOW, true, &info),
+			 ALTS_ERR_REVOKED);
+	party_free(&p);
+}
+
+static void policy(T_STATE)
+{
+	struct party_opts o = { .identity = "db@prod", .category = ALTS_CAT_WORKLOAD };
+	struct alts_cert_info info;
+	struct alts_creds *c;
+	struct party p;
+	uint8_t seed[32], pub[32];
+
+	assert_int_equal(party_make(&p, &o), ALTS_OK);
+	root_seed(seed, TEST_ROOT);
+	alts_ed25519_public(pub, seed);
+	/* no rule at all: nothing is allowed */
+	c = alts_creds_new();
+	assert_int_equal(alts_creds_add_root(c, TEST_ROOT, pub), ALTS_OK);
+	assert_int_equal(alts_cert_verify(c, p.hs_cert, p.hs_len, TEST_NOW, true, &info), ALTS_ERR_POLICY);
+	/* wrong issuer, wrong category, wrong identity pattern */
+	assert_int_equal(alts_creds_add_rule(c, "other-root", 1u << ALTS_CAT_WORKLOAD, "*"), ALTS_OK);
+	assert_int_equal(alts_creds_add_rule(c, TEST_ROOT, 1u << ALTS_CAT_HUMAN, "*"), ALTS_OK);
+	assert_int_equal(alts_creds_add_rule(c, TEST_ROOT, 1u << ALTS_CAT_WORKLOAD, "*@staging"), ALTS_OK);
+	assert_int_equal(alts_cert_verify(c, p.hs_cert, p.hs_len, TEST_NOW, true, &info), ALTS_ERR_POLICY);
+	assert_int_equal(alts_creds_add_rule(c, TEST_ROOT, 1u << ALTS_CAT_WORKLOAD, "*@prod"), ALTS_OK);
+	assert_int_equal(alts_cert_verify(c, p.hs_cert, p.hs_len, TEST_NOW, true, &info), ALTS_OK);
+	alts_creds_free(c);
+	party_free(&p);
+}
+
+/* Every byte of a handshake certificate matters. */
+static void tampered_cert_bytes(T_STATE)
+{
+	struct party_opts o = { .identity = "a" };
+	struct alts_cert_info info;
+	struct party p;
+	size_t i, accepted = 0;
+	int bit;
+
+	assert_int_equal(party_make(&p, &o), ALTS_OK);
+	for (i = 0; i < p.hs_len; i++) {
+		for (bit = 0; bit < 8; bit += 7) {
+			p.hs_cert[i] ^= (uint8_t)(1 << bit);
+			if (alts_cert_verify(p.creds, p.hs_cert, p.hs_len, TEST_NOW, true, &info) == ALTS_OK) {
+				fprintf(stderr, "byte %zu bit %d accepted\n", i, bit);
+				accepted++;
+			}
+			p.hs_cert[i] ^= (uint8_t)(1 << bit);
+		}
+	}
+	assert_int_equal(accepted, 0);
+	/* truncations */
+	for (i = 0; i < p.hs_len; i++)
+		assert_int_not_equal(alts_cert_verify(p.creds, p.hs_cert, i, TEST_NOW, true, &info), ALTS_OK);
+	party_free(&p);
+}
+
+static void kinds_and_structure(T_STATE)
+{
+	struct party_opts o = { .identity = "a" };
+	struct alts_master_params mp = { 0 };
+	struct alts_cert_info info;
+	struct party p;
+	uint8_t seed[32], pub[32], *out;
+	size_t len;
+
+	assert_int_equal(party_make(&p, &o), ALTS_OK);
+	/* a master certificate is not a handshake certificate (chain depth 2) */
+	assert_int_equal(alts_cert_verify(p.creds, p.master_cert, p.master_len, TEST_NOW, true, &info),
+			 ALTS_ERR_BAD_CERT);
+	assert_int_equal(alts_master_parse(p.master_cert, p.master_len, &info), ALTS_OK);
+	assert_int_equal(alts_master_parse(p.hs_cert, p.hs_len, &info), ALTS_ERR_BAD_CERT);
+	/* the revocation ID's top byte is the category */
+	root_seed(seed, TEST_ROOT);
+	alts_ed25519_public(pub, seed);
+	mp.identity = "x";
+	mp.category = ALTS_CAT_HUMAN;
+	mp.issuer = TEST_ROOT;
+	mp.revocation_id = (3ULL << 56) | 1;
+	mp.public_key = pub;
+	assert_int_equal(alts_master_issue(seed, &mp, &out, &len), ALTS_ERR_CONFIG);
+	/* a handshake cert can only be issued with the master's own key */
+	{
+		struct alts_hscert_params hp = { 0 };
+		uint8_t spub[32] = { 9 };
+
+		hp.static_key = spub;
+		hp.ciphers = ALTS_CIPHER_F_PFS;
+		hp.not_after = TEST_NOW + 10;
+		hp.master_cert = p.master_cert;
+		hp.master_len = p.master_len;
+		assert_int_equal(alts_hscert_issue(seed, &hp, &out, &len), ALTS_ERR_CONFIG);
+	}
+	/* own cert must match the static key */
+	assert_int_equal(alts_creds_set_cert(p.creds, p.hs_cert, p.hs_len, seed), ALTS_ERR_CONFIG);
+	party_free(&p);
+}
+
+/* The same checks seen through a handshake: error codes and Alerts on both sides. */
+struct hs_case {
+	struct party_opts client;
+	uint64_t server_crl;
+	int server_err, client_err;
+};
+
+static void hs_negative(void **state)
+{
+	const struct hs_case *hc = *state;
+	struct party_opts so = { .identity = "server@kalts.test" };
+	struct party s, c;
+	struct test_rng cr, sr;
+	struct alts_hs_config ccfg, scfg;
+	struct pump pm;
+
+	assert_int_equal(party_make(&s, &so), ALTS_OK);
+	assert_int_equal(party_make(&c, &hc->client), ALTS_OK);
+	if (hc->server_crl)
+		alts_creds_add_crl(s.creds, hc->server_crl);
+	test_rng_init(&cr, "c");
+	test_rng_init(&sr, "s");
+	test_config(&ccfg, ALTS_CLIENT, &c, &cr);
+	test_config(&scfg, ALTS_SERVER, &s, &sr);
+	pump_run(&pm, &ccfg, &scfg, NULL);
+	assert_int_equal(pm.serr, hc->server_err);
+	assert_int_equal(pm.cerr, hc->client_err);
+	assert_false(pm.sdone);
+	assert_false(pm.cdone);
+	pump_free(&pm);
+	party_free(&s);
+	party_free(&c);
+}
+
+static const struct hs_case hs_cases[] = {
+	{ { .identity = "c", .root_label = "rogue" }, 0, ALTS_ERR_UNTRUSTED, ALTS_ERR_UNTRUSTED },
+	{ { .identity = "c", .hs_nb = TEST_NOW - 9000, .hs_na = TEST_NOW - 3600 }, 0,
+	  ALTS_ERR_EXPIRED, ALTS_ERR_EXPIRED },
+	{ { .identity = "c", .hs_nb = TEST_NOW + 3600, .hs_na = TEST_NOW + 9000 }, 0,
+	  ALTS_ERR_NOT_YET_VALID, ALTS_ERR_NOT_YET_VALID },
+	{ { .identity = "c", .hs_revocation_id = (3ULL << 56) | 9 }, (3ULL << 56) | 9,
+	  ALTS_ERR_REVOKED, ALTS_ERR_REVOKED },
+	{ { .identity = "c", .ciphers = ALTS_CIPHER_F_STATIC }, 0, ALTS_OK, ALTS_OK },
+};
+
+static void hs_static_only_client(T_STATE)
+{
+	/* a static-only client cert still works with a PFS-on server, without PFS */
+	struct party_opts so = { .identity = "server@kalts.test" }, co = hs_cases[4].client;
+	struct party s, c;
+	struct test_rng cr, sr;
+	struct alts_hs_config ccfg, scfg;
+	struct pump pm;
+
+	assert_int_equal(party_make(&s, &so), ALTS_OK);
+	assert_int_equal(party_make(&c, &co), ALTS_OK);
+	test_rng_init(&cr, "c");
+	test_rng_init(&sr, "s");
+	test_config(&ccfg, ALTS_CLIENT, &c, &cr);
+	test_config(&scfg, ALTS_SERVER, &s, &sr);
+	pump_run(&pm, &ccfg, &scfg, NULL);
+	assert_int_equal(pm.cerr, ALTS_OK);
+	assert_int_equal(pm.serr, ALTS_OK);
+	assert_false(pm.cres.pfs);
+	pump_free(&pm);
+	/* ... but a server that requires PFS refuses it */
+	test_rng_init(&cr, "c");
+	test_rng_init(&sr, "s");
+	scfg.pfs = ALTS_PFS_REQUIRED;
+	pump_run(&pm, &ccfg, &scfg, NULL);
+	assert_int_equal(pm.serr, ALTS_ERR_NO_COMMON_PROTOCOL);
+	pump_free(&pm);
+	party_free(&s);
+	party_free(&c);
+}
+
+static void hs_policy_violation(T_STATE)
+{
+	struct party_opts so = { .identity = "server@kalts.test" }, co = { .identity = "c" };
+	struct party s, c;
+	struct test_rng cr, sr;
+	struct alts_hs_config ccfg, scfg;
+	struct pump pm;
+
+	assert_int_equal(party_make(&s, &so), ALTS_OK);
+	assert_int_equal(party_make(&c, &co), ALTS_OK);
+	/* the client only lets this root vouch for humans */
+	c.creds->rules[0].categories = 1u << ALTS_CAT_HUMAN;
+	test_rng_init(&cr, "c");
+	test_rng_init(&sr, "s");
+	test_config(&ccfg, ALTS_CLIENT, &c, &cr);
+	test_config(&scfg, ALTS_SERVER, &s, &sr);
+	pump_run(&pm, &ccfg, &scfg, NULL);
+	assert_int_equal(pm.cerr, ALTS_ERR_POLICY);
+	/* the server accepted the client but learns why the client gave up */
+	assert_int_equal(pm.serr, ALTS_ERR_POLICY);
+	assert_false(pm.sdone);
+	pump_free(&pm);
+	party_free(&s);
+	party_free(&c);
+}
+
+/* Sign arbitrary TBS bytes the way an issuer would, to get past the issuing checks. */
+static uint8_t *sign_tbs(const uint8_t seed[32], const char *label, const ProtobufCMessage *tbs,
+			 size_t *len)
+{
+	Kalts__Hs__SignedCert sc = KALTS__HS__SIGNED_CERT__INIT;
+	uint8_t sig[64], *t, *out;
+	size_t tlen = protobuf_c_message_get_packed_size(tbs);
+
+	t = malloc(tlen);
+	protobuf_c_message_pack(tbs, t);
+	assert_true(alts_ed25519_sign(sig, seed, label, t, tlen));
+	sc.tbs.data = t;
+	sc.tbs.len = tlen;
+	sc.signature.data = sig;
+	sc.signature.len = 64;
+	*len = kalts__hs__signed_cert__get_packed_size(&sc);
+	out = malloc(*len);
+	kalts__hs__signed_cert__pack(&sc, out);
+	free(t);
+	return out;
+}
+
+/* Design 5.12 limits on certificates: identity length, attribute count, size. */
+static void cert_limits(T_STATE)
+{
+	struct party_opts o = { .identity = "limits@kalts.test" };
+	Kalts__Hs__HandshakeCertTbs *t;
+	Kalts__Hs__SignedCert *sc;
+	Kalts__Hs__MasterCertTbs m = KALTS__HS__MASTER_CERT_TBS__INIT;
+	Kalts__Hs__Attribute attr[40], *ap[40];
+	struct alts_cert_info info;
+	struct party p;
+	char longid[ALTS_MAX_IDENTITY + 2];
+	uint8_t rseed[32], mpub[32], *cert, *mcert, *big;
+	size_t len, mlen, i, saved_n;
+	Kalts__Hs__Attribute **saved;
+	ProtobufCBinaryData saved_master;
+	char *saved_id;
+
+	assert_int_equal(party_make(&p, &o), 0);
+	sc = kalts__hs__signed_cert__unpack(NULL, p.hs_len, p.hs_cert);
+	t = kalts__hs__handshake_cert_tbs__unpack(NULL, sc->tbs.len, sc->tbs.data);
+	assert_non_null(t);
+	/* control: re-signing the same TBS verifies */
+	cert = sign_tbs(p.master_seed, ALTS_LABEL_HSCERT, &t->base, &len);
+	assert_int_equal(alts_cert_verify(p.creds, cert, len, TEST_NOW, true, &info), 0);
+	free(cert);
+	/* 32 attributes are fine, 33 are not */
+	for (i = 0; i < 40; i++) {
+		kalts__hs__attribute__init(&attr[i]);
+		attr[i].key = "k";
+		attr[i].value = "v";
+		ap[i] = &attr[i];
+	}
+	saved = t->attributes;
+	saved_n = t->n_attributes;
+	t->attributes = ap;
+	t->n_attributes = ALTS_MAX_ATTRS;
+	cert = sign_tbs(p.master_seed, ALTS_LABEL_HSCERT, &t->base, &len);
+	assert_int_equal(alts_cert_verify(p.creds, cert, len, TEST_NOW, true, &info), 0);
+	free(cert);
+	t->n_attributes = ALTS_MAX_ATTRS + 1;
+	cert = sign_tbs(p.master_seed, ALTS_LABEL_HSCERT, &t->base, &len);
+	assert_int_equal(alts_cert_verify(p.creds, cert, len, TEST_NOW, true, &info), ALTS_ERR_BAD_CERT);
+	free(cert);
+	/* an attribute value with a control character */
+	t->n_attributes = 1;
+	attr[0].value = "a\nb";
+	cert = sign_tbs(p.master_seed, ALTS_LABEL_HSCERT, &t->base, &len);
+	assert_int_equal(alts_cert_verify(p.creds, cert, len, TEST_NOW, true, &info), ALTS_ERR_BAD_CERT);
+	free(cert);
+	t->attributes = saved;
+	t->n_attributes = saved_n;
+
+	/* identity of 512 bytes is fine, 513 is not (master signed by the root) */
+	root_seed(rseed, TEST_ROOT);
+	alts_ed25519_public(mpub, p.master_seed);
+	memset(longid, 'a', sizeof(longid));
+	m.version = 1;
+	m.kind = KALTS__HS__CERT_KIND__CERT_KIND_MASTER;
+	m.public_key.data = mpub;
+	m.public_key.len = 32;
+	m.category = KALTS__HS__CATEGORY__CATEGORY_WORKLOAD;
+	m.issuer = TEST_ROOT;
+	m.revocation_id = 3ULL << 56;
+	m.identity = longid;
+	saved_master = t->master_cert;
+	saved_id = t->identity;
+	t->identity = "";
+	for (i = ALTS_MAX_IDENTITY; i <= ALTS_MAX_IDENTITY + 1; i++) {
+		longid[i] = 0;
+		mcert = sign_tbs(rseed, ALTS_LABEL_MASTER, &m.base, &mlen);
+		t->master_cert.data = mcert;
+		t->master_cert.len = mlen;
+		cert = sign_tbs(p.master_seed, ALTS_LABEL_HSCERT, &t->base, &len);
+		assert_int_equal(alts_cert_verify(p.creds, cert, len, TEST_NOW, true, &info),
+				 i == ALTS_MAX_IDENTITY ? ALTS_OK : ALTS_ERR_BAD_CERT);
+		free(cert);
+		free(mcert);
+		longid[i] = 'a';
+	}
+	t->master_cert = saved_master;
+	t->identity = saved_id;
+	/* certificates over 8 KiB are refused before parsing */
+	big = calloc(1, ALTS_MAX_CERT + 1);
+	memcpy(big, p.hs_cert, p.hs_len);
+	assert_int_equal(alts_cert_verify(p.creds, big, ALTS_MAX_CERT + 1, TEST_NOW, true, &info),
+			 ALTS_ERR_BAD_CERT);
+	free(big);
+	kalts__hs__handshake_cert_tbs__free_unpacked(t, NULL);
+	kalts__hs__signed_cert__free_unpacked(sc, NULL);
+	party_free(&p);
+}
+
+static char tmpdir[64];
+
+static const char *tpath(const char *name)
+{
+	static char buf[8][128];
+	static int i;
+
+	i = (i + 1) % 8;
+	snprintf(buf[i], sizeof(buf[i]), "%s/%s", tmpdir, name);
+	return buf[i];
+}
+
+static void key_files(T_STATE)
+{
+	uint8_t key[32], back[32];
+
+	strcpy(tmpdir, "/tmp/kalts-test-XXXXXX");
+	assert_non_null(mkdtemp(tmpdir));
+	test_seed(key, "k", "f");
+	assert_int_equal(alts_write_key(tpath("k"), "x25519", key), 0);
+	assert_int_equal(alts_read_key(tpath("k"), "x25519", back), 0);
+	assert_memory_equal(key, back, 32);
+	assert_int_equal(alts_read_key(tpath("k"), "ed25519", back), -EINVAL);
+	assert_int_equal(chmod(tpath("k"), 0640), 0);
+	assert_int_equal(alts_read_key(tpath("k"), "x25519", back), -EPERM);
+	assert_int_equal(chmod(tpath("k"), 0604), 0);
+	assert_int_equal(alts_read_key(tpath("k"), "x25519", back), -EPERM);
+	assert_int_equal(alts_read_key(tpath("missing"), "x25519", back), -ENOENT);
+	assert_int_equal(symlink(tpath("k"), tpath("link")), 0);
+	assert_int_equal(chmod(tpath("k"), 0600), 0);
+	assert_int_not_equal(alts_read_key(tpath("link"), "x25519", back), 0);
+	unlink(tpath("link"));
+	unlink(tpath("k"));
+	rmdir(tmpdir);
+}
+
+static void write_text(const char *path, const char *text, int mode)
+{
+	assert_int_equal(alts_write_file(path, text, strlen(text), mode), 0);
+}
+
+static void creds_from_files(T_STATE)
+{
+	struct party_opts o = { .identity = "files@kalts.test" };
+	struct alts_creds_paths paths;
+	struct alts_creds *c = NULL;
+	struct party p;
+	uint8_t seed[32], pub[32];
+	char line[256], err[256];
+
+	strcpy(tmpdir, "/tmp/kalts-test-XXXXXX");
+	assert_non_null(mkdtemp(tmpdir));
+	assert_int_equal(party_make(&p, &o), ALTS_OK);
+	assert_int_equal(alts_write_file(tpath("hs.cert"), p.hs_cert, p.hs_len, 0644), 0);
+	assert_int_equal(alts_write_key(tpath("hs.key"), "x25519", p.static_priv), 0);
+	root_seed(seed, TEST_ROOT);
+	alts_ed25519_public(pub, seed);
+	strcpy(line, TEST_ROOT " ");
+	bin2hex(line + strlen(line), pub, 32);
+	strcat(line, "\n");
+	write_text(tpath("roots"), line, 0644);
+	write_text(tpath("crl"), "# revoked\n0x0300000000000005\n12\n", 0644);
+	write_text(tpath("policy"), "kalts-test-root workload,machine *@kalts.test\n", 0644);
+	write_text(tpath("res"), "000102030405060708090a0b0c0d0e0f "
+		   "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n", 0600);
+	paths = (struct alts_creds_paths){ strdup(tpath("hs.cert")), strdup(tpath("hs.key")),
+					   strdup(tpath("roots")), strdup(tpath("crl")),
+					   strdup(tpath("policy")), strdup(tpath("res")) };
+	assert_int_equal(alts_creds_load(&c, &paths, err, sizeof(err)), 0);
+	assert_string_equal(c->self.identity, "files@kalts.test");
+	assert_int_equal(c->n_roots, 1);
+	assert_int_equal(c->n_crl, 2);
+	assert_int_equal(c->crl[0], 12);
+	assert_int_equal(c->n_rules, 1);
+	assert_int_equal(c->sec->n_res_keys, 1);
+	{
+		struct alts_cert_info info;
+
+		assert_int_equal(alts_cert_verify(c, p.hs_cert, p.hs_len, TEST_NOW, true, &info), 0);
+	}
+	alts_creds_free(c);
+
+	/* errors name the file and line */
+	write_text(tpath("policy"), "kalts-test-root\n", 0644);
+	assert_int_equal(alts_creds_load(&c, &paths, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "policy:1"));
+	write_text(tpath("policy"), "* * *\n", 0644);
+	assert_int_equal(chmod(tpath("res"), 0644), 0);
+	{ int r_ = alts_creds_load(&c, &paths, err, sizeof(err)); if (r_ != -EPERM) printf("ERR %s\n", err); assert_int_equal(r_, -EPERM); }
+	assert_int_equal(chmod(tpath("res"), 0600), 0);
+	assert_int_equal(chmod(tpath("hs.key"), 0644), 0);
+	assert_int_equal(alts_creds_load(&c, &paths, err, sizeof(err)), -EPERM);
+	assert_non_null(strstr(err, "group or others"));
+	/* the key must belong to the certificate */
+	assert_int_equal(alts_write_key(tpath("hs.key"), "x25519", seed), 0);
+	assert_int_equal(alts_creds_load(&c, &paths, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "does not match"));
+	party_free(&p);
+	{
+		const char *names[] = { "hs.cert", "hs.key", "roots", "crl", "policy", "res" };
+		size_t i;
+
+		for (i = 0; i < 6; i++)
+			unlink(tpath(names[i]));
+	}
+	free((char *)paths.cert);
+	free((char *)paths.key);
+	free((char *)paths.roots);
+	free((char *)paths.crl);
+	free((char *)paths.policy);
+	free((char *)paths.res_keys);
+	rmdir(tmpdir);
+}
+
+static int sh(const char *fmt, ...)
+{
+	char cmd[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	return system(cmd);
+}
+
+/* The cert tool end to end: root, master, handshake cert, rotation, show. */
+static void altsctl_end_to_end(T_STATE)
+{
+	const char *bin = getenv("ALTSCTL") ? getenv("ALTSCTL") : "build/san/altsctl";
+	struct alts_creds_paths paths;
+	struct alts_creds *c = NULL;
+	struct alts_cert_info info, info2;
+	uint8_t *cert;
+	size_t len;
+	char err[256], d[64], p[6][128];
+	struct stat st;
+
+	strcpy(d, "/tmp/kalts-ctl-XXXXXX");
+	assert_non_null(mkdtemp(d));
+	assert_int_equal(sh("%s cert create-root --name ctl-root --key %s/root.key > %s/roots", bin, d, d), 0);
+	assert_int_equal(stat(strcat(strcpy(p[0], d), "/root.key"), &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(sh("%s cert issue-master --root-key %s/root.key --issuer ctl-root "
+			    "--identity api@kalts.test --category workload --revocation-id 7 "
+			    "--key %s/m.key --out %s/m.cert", bin, d, d, d), 0);
+	assert_int_equal(sh("%s cert issue-handshake --master-key %s/m.key --master-cert %s/m.cert "
+			    "--attr team=infra --lifetime 2h --key %s/hs.key --out %s/hs.cert",
+			    bin, d, d, d, d), 0);
+	assert_int_equal(sh("%s cert resumption-key --out %s/res", bin, d), 0);
+	assert_int_equal(sh("%s cert resumption-key --out %s/res", bin, d), 0);
+	assert_int_equal(sh("echo 'ctl-root workload *@kalts.test' > %s/policy", d), 0);
+	assert_int_equal(sh("%s cert show %s/hs.cert | grep -q 'attribute       team=infra'", bin, d), 0);
+	assert_int_equal(sh("%s cert show %s/m.cert | grep -q 'kalts master certificate'", bin, d), 0);
+	/* private keys never appear in what the tool prints */
+	assert_int_equal(sh("%s cert show %s/hs.key >/dev/null 2>&1", bin, d) == 0, 0);
+	snprintf(p[0], sizeof(p[0]), "%s/hs.cert", d);
+	snprintf(p[1], sizeof(p[1]), "%s/hs.key", d);
+	snprintf(p[2], sizeof(p[2]), "%s/roots", d);
+	snprintf(p[3], sizeof(p[3]), "%s/policy", d);
+	snprintf(p[4], sizeof(p[4]), "%s/res", d);
+	paths = (struct alts_creds_paths){ p[0], p[1], p[2], NULL, p[3], p[4] };
+	assert_int_equal(alts_creds_load(&c, &paths, err, sizeof(err)), 0);
+	assert_int_equal(c->sec->n_res_keys, 2);
+	assert_int_equal(alts_cert_verify(c, c->cert, c->cert_len, (uint64_t)time(NULL), true, &info), 0);
+	assert_string_equal(info.identity, "api@kalts.test");
+	assert_int_equal(info.revocation_id, (3ULL << 56) | 7);
+	assert_true(info.not_after - info.not_before <= 2 * 3600 + ALTS_CLOCK_SKEW);
+	alts_creds_free(c);
+	/* rotation: new static key, same identity and attributes */
+	assert_int_equal(sh("%s cert rotate --master-key %s/m.key --master-cert %s/m.cert "
+			    "--cert %s/hs.cert --key %s/hs.key", bin, d, d, d, d), 0);
+	assert_int_equal(alts_read_file(p[0], &cert, &len, ALTS_MAX_CERT), 0);
+	assert_int_equal(alts_cert_parse(cert, len, &info2), 0);
+	free(cert);
+	assert_string_equal(info2.identity, info.identity);
+	assert_string_equal(info2.attrs[0].value, "infra");
+	assert_memory_not_equal(info2.static_key, info.static_key, 32);
+	assert_int_equal(alts_creds_load(&c, &paths, err, sizeof(err)), 0);
+	alts_creds_free(c);
+	/* wrong master key, loose key file modes, bad input: refused with a message */
+	assert_int_not_equal(sh("%s cert issue-handshake --master-key %s/root.key --master-cert %s/m.cert "
+				"--key %s/x.key --out %s/x.cert 2>/dev/null", bin, d, d, d, d), 0);
+	assert_int_equal(sh("chmod 644 %s/m.key", d), 0);
+	assert_int_equal(sh("%s cert issue-handshake --master-key %s/m.key --master-cert %s/m.cert "
+			    "--key %s/x.key --out %s/x.cert 2>&1 | grep -q 'group or others'", bin, d, d, d, d), 0);
+	assert_int_not_equal(sh("%s cert issue-master --root-key %s/root.key --issuer r --identity x "
+				"--category robot --revocation-id 1 --key %s/y.key --out %s/y.cert 2>/dev/null",
+				bin, d, d, d), 0);
+	assert_int_equal(sh("%s version | grep -q 'does not interoperate'", bin), 0);
+	assert_int_equal(sh("rm -rf %s", d), 0);
+}
+
+#define HC(i) cmocka_unit_test_prestate(hs_negative, (void *)&hs_cases[i])
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(valid_chain),
+	cmocka_unit_test(wrong_root),
+	cmocka_unit_test(validity_windows),
+	cmocka_unit_test(revoked),
+	cmocka_unit_test(policy),
+	cmocka_unit_test(tampered_cert_bytes),
+	cmocka_unit_test(kinds_and_structure),
+	cmocka_unit_test(cert_limits),
+	HC(0), HC(1), HC(2), HC(3),
+	cmocka_unit_test(hs_static_only_client),
+	cmocka_unit_test(hs_policy_violation),
+	cmocka_unit_test(key_files),
+	cmocka_unit_test(creds_from_files),
+	cmocka_unit_test(altsctl_end_to_end),
+};
+
+GROUP(cert_group, "cert", tests);

@@ -1,0 +1,599 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * altshd end to end: two daemons (one holding a client workload's keys,
+ * one a server's) run handshakes on the two ends of a socketpair handed to
+ * them over the local interface. Covers resumption across handshake
+ * processes, isolation, timeout, the concurrency bound and reloads.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "altshd.h"
+#include "kdf.h"
+#include "tests.h"
+#include "testutil.h"
+
+#define SID	"server@kalts.test"
+#define CID	"client@kalts.test"
+
+struct daemon {
+	char dir[128];
+	char sock[128];
+	char log[128];
+	pid_t pid;
+};
+
+static struct daemon sd, cd;
+static struct party sp, cp;
+static char top[64];
+static bool started;
+
+static void write_conf(const char *dir, const char *name, const void *data, size_t len, int mode)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_int_equal(alts_write_file(path, data, len, mode), 0);
+}
+
+static void conf_dir(struct daemon *d, const char *name, const struct party *p)
+{
+	char line[256], path[256];
+	uint8_t seed[32], pub[32];
+
+	snprintf(d->dir, sizeof(d->dir), "%s/%s", top, name);
+	snprintf(d->sock, sizeof(d->sock), "%s/%s.sock", top, name);
+	snprintf(d->log, sizeof(d->log), "%s/%s.log", top, name);
+	assert_int_equal(mkdir(d->dir, 0700), 0);
+	write_conf(d->dir, "hs.cert", p->hs_cert, p->hs_len, 0644);
+	snprintf(path, sizeof(path), "%s/hs.key", d->dir);
+	assert_int_equal(alts_write_key(path, "x25519", p->static_priv), 0);
+	root_seed(seed, TEST_ROOT);
+	alts_ed25519_public(pub, seed);
+	strcpy(line, TEST_ROOT " ");
+	bin2hex(line + strlen(line), pub, 32);
+	strcat(line, "\n");
+	write_conf(d->dir, "roots", line, strlen(line), 0644);
+	write_conf(d->dir, "policy", "* workload *@kalts.test\n", 24, 0644);
+	test_seed(seed, "daemon-res", name);
+	bin2hex(line, seed, 16);
+	strcat(line, " ");
+	bin2hex(line + strlen(line), seed, 32);
+	strcat(line, "\n");
+	write_conf(d->dir, "resumption.keys", line, strlen(line), 0600);
+}
+
+static void start(struct daemon *d, const char *jobs, const char *extra)
+{
+	const char *bin = getenv("ALTSHD") ? getenv("ALTSHD") : "build/san/altshd";
+	int i;
+
+	d->pid = fork();
+	assert_true(d->pid >= 0);
+	if (!d->pid) {
+		FILE *f = freopen(d->log, "w", stderr);
+		FILE *g = freopen("/dev/null", "w", stdout);
+
+		(void)f;
+		(void)g;
+		/* never outlive the test run, even if it crashes */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		execl(bin, bin, "-c", d->dir, "-s", d->sock, "-j", jobs, "-t", "3000", extra, (char *)NULL);
+		_exit(127);
+	}
+	for (i = 0; i < 500; i++) {
+		struct sockaddr_un sun = { .sun_family = AF_UNIX };
+		int s = socket(AF_UNIX, SOCK_SEQPACKET, 0);
+		bool up;
+
+		strcpy(sun.sun_path, d->sock);
+		up = !connect(s, (struct sockaddr *)&sun, sizeof(sun));
+		close(s);
+		if (up)
+			break;
+		usleep(10000);
+	}
+	assert_true(i < 500);
+}
+
+static int log_count(const struct daemon *d, const char *what)
+{
+	char line[1024];
+	FILE *f = fopen(d->log, "r");
+	int n = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, what))
+			n++;
+	fclose(f);
+	return n;
+}
+
+static int loads(const struct daemon *d)
+{
+	return log_count(d, "credentials loaded");
+}
+
+static void wait_loads(const struct daemon *d, int want)
+{
+	int i;
+
+	for (i = 0; i < 300 && loads(d) < want; i++)
+		usleep(10000);
+	assert_true(loads(d) >= want);
+}
+
+static int setup(void)
+{
+	uint64_t now = (uint64_t)time(NULL);
+	struct party_opts so = { .identity = SID, .master_nb = now - 86400, .hs_nb = now - 3600,
+				 .hs_na = now + 86400 };
+	struct party_opts co = so;
+
+	if (started)
+		return 0;
+	co.identity = CID;
+	co.hs_revocation_id = (3ULL << 56) | 0x55;
+	strcpy(top, "/tmp/kalts-hsd-XXXXXX");
+	if (!mkdtemp(top) || party_make(&sp, &so) || party_make(&cp, &co))
+		return -1;
+	conf_dir(&sd, "server", &sp);
+	conf_dir(&cd, "client", &cp);
+	start(&sd, "2", NULL);
+	start(&cd, "4", "--offer-server-tickets");
+	started = true;
+	return 0;
+}
+
+static void stop(struct daemon *d)
+{
+	char path[256];
+	const char *names[] = { "hs.cert", "hs.key", "roots", "policy", "resumption.keys", "crl" };
+	size_t i;
+
+	kill(d->pid, SIGTERM);
+	waitpid(d->pid, NULL, 0);
+	for (i = 0; i < 6; i++) {
+		snprintf(path, sizeof(path), "%s/%s", d->dir, names[i]);
+		unlink(path);
+	}
+	rmdir(d->dir);
+	unlink(d->log);
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (!started)
+		return 0;
+	stop(&sd);
+	stop(&cd);
+	{
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
+		if (system(cmd))
+			return -1;
+	}
+	party_free(&sp);
+	party_free(&cp);
+	started = false;
+	return 0;
+}
+
+struct call {
+	pthread_t th;
+	const struct daemon *d;
+	int fd;
+	struct altshd_request req;
+	struct altshd_response resp;
+	int ret;
+	int64_t ms;
+};
+
+static int64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void *call_fn(void *arg)
+{
+	struct call *c = arg;
+	int64_t t0 = mono_ms();
+
+	c->ret = altshd_handshake(c->d->sock, c->fd, &c->req, &c->resp);
+	c->ms = mono_ms() - t0;
+	return NULL;
+}
+
+static const char *const target[] = { SID };
+
+static void call_init(struct call *c, const struct daemon *d, int fd, enum alts_role role)
+{
+	memset(c, 0, sizeof(*c));
+	c->d = d;
+	c->fd = fd;
+	c->req.role = role;
+	c->req.return_key = true;
+	if (role == ALTS_CLIENT) {
+		c->req.target_identities = target;
+		c->req.n_target_identities = 1;
+	}
+}
+
+/* One connection: client daemon on one end, server daemon on the other. */
+static void pair(struct call *c, struct call *s)
+{
+	int sv[2];
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	call_init(c, &cd, sv[0], ALTS_CLIENT);
+	call_init(s, &sd, sv[1], ALTS_SERVER);
+	pthread_create(&s->th, NULL, call_fn, s);
+	pthread_create(&c->th, NULL, call_fn, c);
+	pthread_join(c->th, NULL);
+	pthread_join(s->th, NULL);
+	close(sv[0]);
+	close(sv[1]);
+	assert_int_equal(c->ret, 0);
+	assert_int_equal(s->ret, 0);
+}
+
+static void full_then_resumed(T_STATE)
+{
+	struct call c, s;
+	int i;
+
+	assert_int_equal(setup(), 0);
+	pair(&c, &s);
+	assert_int_equal(c.resp.status, 0);
+	assert_int_equal(s.resp.status, 0);
+	assert_false(c.resp.resumed);
+	assert_true(c.resp.pfs);
+	assert_int_equal(c.resp.key_len, 44);
+	assert_memory_equal(c.resp.key, s.resp.key, 44);
+	assert_string_equal(c.resp.peer_identity, SID);
+	assert_string_equal(s.resp.peer_identity, CID);
+	assert_string_equal(c.resp.local_identity, CID);
+	/* the client daemon kept the ticket across handshake processes */
+	for (i = 0; i < 3; i++) {
+		pair(&c, &s);
+		assert_int_equal(c.resp.status, 0);
+		assert_int_equal(s.resp.status, 0);
+		assert_true(c.resp.resumed);
+		assert_true(s.resp.resumed);
+		assert_memory_equal(c.resp.key, s.resp.key, 44);
+	}
+}
+
+/* Server-side resumption: no client-held ticket is used (two candidate servers). */
+static void server_held_tickets(T_STATE)
+{
+	static const char *const two[] = { "x@kalts.test", SID };
+	struct call c, s;
+	int sv[2], i;
+
+	assert_int_equal(setup(), 0);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+		call_init(&c, &cd, sv[0], ALTS_CLIENT);
+		call_init(&s, &sd, sv[1], ALTS_SERVER);
+		c.req.target_identities = two;
+		c.req.n_target_identities = 2;
+		pthread_create(&s.th, NULL, call_fn, &s);
+		pthread_create(&c.th, NULL, call_fn, &c);
+		pthread_join(c.th, NULL);
+		pthread_join(s.th, NULL);
+		close(sv[0]);
+		close(sv[1]);
+		assert_int_equal(c.resp.status, 0);
+		assert_int_equal(s.resp.status, 0);
+		assert_memory_equal(c.resp.key, s.resp.key, 44);
+		/* from the second on, the server holds a ticket from this client */
+		if (i) {
+			assert_true(c.resp.resumed);
+			assert_true(s.resp.resumed);
+		}
+	}
+}
+
+static void keys_never_fall_back_to_plaintext(T_STATE)
+{
+	struct call c, s;
+	int sv[2];
+
+	assert_int_equal(setup(), 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	call_init(&c, &cd, sv[0], ALTS_CLIENT);
+	call_init(&s, &sd, sv[1], ALTS_SERVER);
+	c.req.return_key = s.req.return_key = false;
+	pthread_create(&s.th, NULL, call_fn, &s);
+	pthread_create(&c.th, NULL, call_fn, &c);
+	pthread_join(c.th, NULL);
+	pthread_join(s.th, NULL);
+	/* no ALTS record layer on a unix socket: the request fails, no key leaves */
+	assert_int_equal(c.resp.status, ALTS_ERR_CONFIG);
+	assert_int_equal(s.resp.status, ALTS_ERR_CONFIG);
+	assert_int_equal(c.resp.key_len, 0);
+	assert_false(c.resp.keys_installed);
+	assert_int_not_equal(c.resp.errno_value, 0);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+static void isolation(T_STATE)
+{
+	static const char garbage[] = "GET / HTTP/1.1\r\nHost: x\r\n\r\n";
+	struct call bad, c, s;
+	int sv[2];
+
+	assert_int_equal(setup(), 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	call_init(&bad, &sd, sv[1], ALTS_SERVER);
+	assert_int_equal(write(sv[0], garbage, sizeof(garbage)), sizeof(garbage));
+	pthread_create(&bad.th, NULL, call_fn, &bad);
+	pair(&c, &s);
+	pthread_join(bad.th, NULL);
+	assert_int_equal(bad.ret, 0);
+	assert_int_equal(bad.resp.status, ALTS_ERR_MALFORMED);
+	assert_int_equal(bad.resp.errno_value, EBADMSG);
+	assert_int_equal(c.resp.status, 0);
+	assert_int_equal(s.resp.status, 0);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+/* A handshake process that dies (here: killed) takes nothing else down. */
+static void crashed_handshake_process(T_STATE)
+{
+	struct call w, c, s;
+	char line[1024];
+	int sv[2], i, before, pid = 0;
+	FILE *f;
+
+	assert_int_equal(setup(), 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	call_init(&w, &sd, sv[1], ALTS_SERVER);
+	before = log_count(&sd, "server handshake started");
+	pthread_create(&w.th, NULL, call_fn, &w);
+	for (i = 0; i < 300 && log_count(&sd, "server handshake started") <= before; i++)
+		usleep(10000);
+	assert_true(i < 300);
+	f = fopen(sd.log, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, "server handshake started"))
+			sscanf(line, "altshd[%d]", &pid);
+	fclose(f);
+	assert_true(pid > 0 && pid != sd.pid);
+	/* the handshake process runs under its seccomp filter */
+	{
+		char path[64];
+		bool filtered = false;
+
+		snprintf(path, sizeof(path), "/proc/%d/status", pid);
+		for (i = 0; i < 100 && !filtered; i++) {
+			f = fopen(path, "r");
+			assert_non_null(f);
+			while (fgets(line, sizeof(line), f))
+				filtered |= !strcmp(line, "Seccomp:\t2\n");
+			fclose(f);
+			if (!filtered)
+				usleep(10000);
+		}
+		assert_true(filtered);
+	}
+	assert_int_equal(kill(pid, SIGKILL), 0);
+	pthread_join(w.th, NULL);
+	/* the requester learns that its handshake died; the daemon carries on */
+	assert_int_equal(w.ret, -ECONNRESET);
+	close(sv[0]);
+	close(sv[1]);
+	pair(&c, &s);
+	assert_int_equal(c.resp.status, 0);
+	assert_int_equal(s.resp.status, 0);
+	for (i = 0; i < 100 && log_count(&sd, "killed by signal") < 1; i++)
+		usleep(10000);
+	assert_true(log_count(&sd, "killed by signal") >= 1);
+}
+
+/* What a handshake process may no longer do. */
+static void sandbox_denies(T_STATE)
+{
+	pid_t pid = fork();
+	int st;
+
+	assert_true(pid >= 0);
+	if (!pid) {
+		char *const argv[] = { "/bin/true", NULL };
+		int bad = 0, sv[2];
+
+		if (altshd_sandbox())
+			_exit(10);
+		if (execv(argv[0], argv) != -1 || errno != EPERM)
+			bad |= 1;
+		if (socket(AF_INET, SOCK_STREAM, 0) != -1 || errno != EPERM)
+			bad |= 2;
+		if (fopen("/etc/passwd", "r") || errno != EPERM)
+			bad |= 4;
+		if (kill(getppid(), 0) != -1 || errno != EPERM)
+			bad |= 8;
+		/* what it needs still works */
+		if (pipe(sv) || write(sv[1], "x", 1) != 1)
+			bad |= 16;
+		_exit(bad);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+static void timeout_and_bound(T_STATE)
+{
+	struct call w[3], c, s;
+	int sv[3][2], i;
+
+	assert_int_equal(setup(), 0);
+	/* the server daemon runs at most 2 handshakes at once */
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv[i]), 0);
+		call_init(&w[i], &sd, sv[i][1], ALTS_SERVER);
+		w[i].req.timeout_ms = 700;
+		pthread_create(&w[i].th, NULL, call_fn, &w[i]);
+		usleep(50000);
+	}
+	for (i = 0; i < 3; i++) {
+		pthread_join(w[i].th, NULL);
+		assert_int_equal(w[i].ret, 0);
+		assert_int_equal(w[i].resp.status, ALTS_ERR_TIMEOUT);
+		assert_int_equal(w[i].resp.errno_value, ETIMEDOUT);
+		close(sv[i][0]);
+		close(sv[i][1]);
+	}
+	/* two ran at once, the third waited for a free slot */
+	{
+		int64_t lo = w[0].ms, hi = w[0].ms;
+
+		for (i = 1; i < 3; i++) {
+			lo = w[i].ms < lo ? w[i].ms : lo;
+			hi = w[i].ms > hi ? w[i].ms : hi;
+		}
+		if (!(lo >= 650 && lo < 2500 && hi >= 1200))
+			fprintf(stderr, "bound: %lld %lld %lld ms\n", (long long)w[0].ms,
+				(long long)w[1].ms, (long long)w[2].ms);
+		assert_true(lo >= 650 && lo < 2500);
+		assert_true(hi >= 1200);
+	}
+	/* and the daemon is still fine */
+	pair(&c, &s);
+	assert_int_equal(s.resp.status, 0);
+}
+
+static void bad_request(T_STATE)
+{
+	struct altshd_response r;
+	int sv[2];
+
+	assert_int_equal(setup(), 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	{
+		struct altshd_request req = { .role = ALTS_SERVER, .return_key = true };
+		static const enum alts_rp bogus = (enum alts_rp)9;
+
+		req.record_protocols = &bogus;
+		req.n_record_protocols = 1;
+		assert_int_equal(altshd_handshake(sd.sock, sv[1], &req, &r), 0);
+		assert_int_equal(r.status, ALTS_ERR_MALFORMED);
+	}
+	close(sv[0]);
+	close(sv[1]);
+}
+
+static void reload_crl_and_inflight(T_STATE)
+{
+	char crl[64];
+	struct call c, s, inflight;
+	struct alts_hs_config cfg;
+	struct alts_hs_result res;
+	int sv[2], before, started_before, i;
+
+	assert_int_equal(setup(), 0);
+	before = loads(&sd);
+	/* a server handshake is in flight when the client gets revoked */
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	call_init(&inflight, &sd, sv[1], ALTS_SERVER);
+	started_before = log_count(&sd, "server handshake started");
+	pthread_create(&inflight.th, NULL, call_fn, &inflight);
+	for (i = 0; i < 300 && log_count(&sd, "server handshake started") <= started_before; i++)
+		usleep(10000);
+	assert_true(i < 300);
+	snprintf(crl, sizeof(crl), "0x%016llx\n", (unsigned long long)((3ULL << 56) | 0x55));
+	write_conf(sd.dir, "crl", crl, strlen(crl), 0644);
+	wait_loads(&sd, before + 1);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.role = ALTS_CLIENT;
+	cfg.creds = cp.creds;
+	assert_int_equal(alts_hs_run_fd(sv[0], &cfg, 3000, &res), 0);
+	pthread_join(inflight.th, NULL);
+	assert_int_equal(inflight.resp.status, 0);	/* not dropped */
+	alts_hs_result_wipe(&res);
+	close(sv[0]);
+	close(sv[1]);
+
+	/* new handshakes see the CRL (resumption included: the ticket is checked) */
+	pair(&c, &s);
+	assert_int_equal(s.resp.status, ALTS_ERR_REVOKED);
+	assert_int_equal(s.resp.errno_value, EKEYREVOKED);
+	assert_int_equal(c.resp.status, ALTS_ERR_REVOKED);
+
+	/* SIGHUP reloads too; an empty CRL lets the client back in */
+	before = loads(&sd);
+	write_conf(sd.dir, "crl", "", 0, 0644);
+	wait_loads(&sd, before + 1);
+	before = loads(&sd);
+	kill(sd.pid, SIGHUP);
+	wait_loads(&sd, before + 1);
+	pair(&c, &s);
+	assert_int_equal(s.resp.status, 0);
+	assert_int_equal(c.resp.status, 0);
+}
+
+static void broken_reload_keeps_old(T_STATE)
+{
+	struct call c, s;
+	char path[256];
+	int i;
+
+	assert_int_equal(setup(), 0);
+	snprintf(path, sizeof(path), "%s/hs.key", sd.dir);
+	assert_int_equal(chmod(path, 0644), 0);
+	kill(sd.pid, SIGHUP);
+	for (i = 0; i < 100; i++) {
+		char line[512];
+		FILE *f = fopen(sd.log, "r");
+		bool seen = false;
+
+		while (f && fgets(line, sizeof(line), f))
+			seen |= strstr(line, "keeping the previous credentials") != NULL;
+		if (f)
+			fclose(f);
+		if (seen)
+			break;
+		usleep(10000);
+	}
+	assert_true(i < 100);
+	pair(&c, &s);
+	assert_int_equal(s.resp.status, 0);
+	assert_int_equal(chmod(path, 0600), 0);
+}
+
+static const struct CMUnitTest tests[] = {
+	cmocka_unit_test(full_then_resumed),
+	cmocka_unit_test(server_held_tickets),
+	cmocka_unit_test(keys_never_fall_back_to_plaintext),
+	cmocka_unit_test(isolation),
+	cmocka_unit_test(crashed_handshake_process),
+	cmocka_unit_test(sandbox_denies),
+	cmocka_unit_test(timeout_and_bound),
+	cmocka_unit_test(bad_request),
+	cmocka_unit_test(reload_crl_and_inflight),
+	cmocka_unit_test(broken_reload_keeps_old),
+};
+
+GROUP_TEARDOWN(daemon_group, "daemon", tests, teardown);
