@@ -248,95 +248,113 @@ static void alts_rx_consume(struct alts_ctx *ctx, struct alts_pbuf *frame, u32 n
 	}
 }
 
-static bool alts_rx_wakeup_cond(struct sock *sk, struct alts_ctx *ctx)
+/* Something a reader that has seen @skip decrypted bytes should look at. */
+static bool alts_rx_wakeup_cond(struct sock *sk, struct alts_ctx *ctx, size_t skip)
 {
-	return READ_ONCE(ctx->rx.frame_ready) || READ_ONCE(ctx->rx.plain_bytes) ||
+	return READ_ONCE(ctx->rx.frame_ready) || READ_ONCE(ctx->rx.plain_bytes) > skip ||
 	       READ_ONCE(ctx->rx.err) || READ_ONCE(sk->sk_err) ||
 	       (READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN);
 }
 
 /**
- * alts_rx_wait() - wait until a frame, an error or the end of the stream
+ * alts_rx_wait() - sleep until there is something new to look at
  * @sk: socket, locked (dropped while sleeping)
  * @ctx: context with RX installed
  * @timeo: remaining timeout, updated
  * @have_data: the caller already has bytes to return; a socket error is
  *	then left for the next call, as tcp_recvmsg() does
+ * @skip: decrypted bytes the caller has already seen (a peek)
  *
- * Return: 1 if there is a frame to open, 0 at a clean end of stream, or a
- * negative errno (the sticky RX error, a socket error, -EAGAIN, a signal).
+ * Other readers run while the lock is dropped, so the caller looks at the
+ * queue again after every wakeup rather than trusting what it saw before.
+ *
+ * Return: 1 to look again, 0 at a clean end of stream, or a negative errno
+ * (the sticky RX error, a socket error, -EAGAIN, a signal).
  */
-static int alts_rx_wait(struct sock *sk, struct alts_ctx *ctx, long *timeo, bool have_data)
+static int alts_rx_wait(struct sock *sk, struct alts_ctx *ctx, long *timeo, bool have_data,
+			size_t skip)
 {
 	DEFINE_WAIT_FUNC(wait, woken_wake_function);
 
-	for (;;) {
-		if (ctx->rx.err)
-			return ctx->rx.err;
-		if (ctx->rx.frame_ready)
-			return 1;
-		if (sk->sk_err)
-			return have_data ? -EAGAIN : sock_error(sk);
-		if (sk->sk_shutdown & RCV_SHUTDOWN) {
-			/* The stream ended: cleanly only between frames. */
-			if (ctx->rx.frame_len || tcp_inq(sk)) {
-				alts_rx_abort(sk, ctx, -ECONNRESET);
-				return -ECONNRESET;
-			}
-			return 0;
+	if (ctx->rx.err)
+		return ctx->rx.err;
+	if (sk->sk_err)
+		return have_data ? -EAGAIN : sock_error(sk);
+	if (sk->sk_shutdown & RCV_SHUTDOWN) {
+		/* The stream ended: cleanly only between frames. */
+		if (ctx->rx.frame_len || tcp_inq(sk)) {
+			alts_rx_abort(sk, ctx, -ECONNRESET);
+			return -ECONNRESET;
 		}
-		if (!*timeo)
-			return -EAGAIN;
-		if (signal_pending(current))
-			return sock_intr_errno(*timeo);
-
-		add_wait_queue(sk_sleep(sk), &wait);
-		sk_set_bit(SOCKWQ_ASYNC_WAITDATA, sk);
-		sk_wait_event(sk, timeo, alts_rx_wakeup_cond(sk, ctx), &wait);
-		sk_clear_bit(SOCKWQ_ASYNC_WAITDATA, sk);
-		remove_wait_queue(sk_sleep(sk), &wait);
+		return 0;
 	}
+	if (!*timeo)
+		return -EAGAIN;
+	if (signal_pending(current))
+		return sock_intr_errno(*timeo);
+
+	add_wait_queue(sk_sleep(sk), &wait);
+	sk_set_bit(SOCKWQ_ASYNC_WAITDATA, sk);
+	sk_wait_event(sk, timeo, alts_rx_wakeup_cond(sk, ctx, skip), &wait);
+	sk_clear_bit(SOCKWQ_ASYNC_WAITDATA, sk);
+	remove_wait_queue(sk_sleep(sk), &wait);
+	return 1;
 }
 
-/* Is there a payload after @prev (or any, if NULL) or a frame to open? */
-static bool alts_rx_more_ready(struct alts_ctx *ctx, struct alts_pbuf *prev)
+/* The payload holding the unread byte @skip bytes past the oldest one. */
+static struct alts_pbuf *alts_rx_find(struct alts_ctx *ctx, size_t skip, u32 *off)
 {
-	struct list_head *pos = prev ? &prev->list : &ctx->rx.plain;
+	struct alts_pbuf *frame;
 
-	return !list_is_last(pos, &ctx->rx.plain) || ctx->rx.frame_ready;
+	list_for_each_entry(frame, &ctx->rx.plain, list) {
+		u32 avail = frame->len - frame->off;
+
+		if (skip < avail) {
+			*off = frame->off + skip;
+			return frame;
+		}
+		skip -= avail;
+	}
+	return NULL;
 }
 
 /**
- * alts_rx_next() - the next decrypted payload after @prev
+ * alts_rx_get() - the decrypted payload holding unread byte @skip
  * @sk: socket, locked
  * @ctx: context with RX installed
- * @prev: payload already visited by a peek, or NULL for the oldest
+ * @skip: bytes to pass over (what a peek has already copied), else 0
+ * @off: set to the byte's offset in the payload
  * @timeo: remaining timeout; 0 means only what is ready now
- * @peek: do not open more frames than the receive buffer would hold
  * @have_data: the caller already has bytes to return
  *
+ * Opens frames as needed; a peek opens no more than the receive buffer
+ * would hold.
+ *
  * Return: a payload, NULL at the end of the stream (or when a peek has
- * opened as much as the receive buffer holds), or an ERR_PTR.
+ * opened enough), or an ERR_PTR.
  */
-static struct alts_pbuf *alts_rx_next(struct sock *sk, struct alts_ctx *ctx,
-				      struct alts_pbuf *prev, long *timeo, bool peek,
-				      bool have_data)
+static struct alts_pbuf *alts_rx_get(struct sock *sk, struct alts_ctx *ctx, size_t skip,
+				     u32 *off, long *timeo, bool have_data)
 {
-	struct alts_rx *rx = &ctx->rx;
-	struct list_head *pos = prev ? &prev->list : &rx->plain;
+	struct alts_pbuf *frame;
 	int ret;
 
-	while (list_is_last(pos, &rx->plain)) {
-		if (peek && rx->plain_bytes >= READ_ONCE(sk->sk_rcvbuf))
-			return NULL;
-		ret = alts_rx_wait(sk, ctx, timeo, have_data);
+	for (;;) {
+		frame = alts_rx_find(ctx, skip, off);
+		if (frame)
+			return frame;
+		if (ctx->rx.frame_ready) {
+			if (skip && ctx->rx.plain_bytes >= READ_ONCE(sk->sk_rcvbuf))
+				return NULL;
+			ret = alts_rx_open_frame(sk, ctx);
+			if (ret)
+				return ERR_PTR(ret);
+			continue;
+		}
+		ret = alts_rx_wait(sk, ctx, timeo, have_data, skip);
 		if (ret <= 0)
 			return ret ? ERR_PTR(ret) : NULL;
-		ret = alts_rx_open_frame(sk, ctx);
-		if (ret)
-			return ERR_PTR(ret);
 	}
-	return list_next_entry(list_entry(pos, struct alts_pbuf, list), list);
 }
 
 static int alts_rx_recv_locked(struct sock *sk, struct alts_ctx *ctx, struct msghdr *msg,
@@ -345,18 +363,17 @@ static int alts_rx_recv_locked(struct sock *sk, struct alts_ctx *ctx, struct msg
 	bool peek = flags & MSG_PEEK;
 	long timeo = sock_rcvtimeo(sk, flags & MSG_DONTWAIT);
 	int target = sock_rcvlowat(sk, flags & MSG_WAITALL, len);
-	struct alts_pbuf *frame = NULL;
 	size_t copied = 0;
 	int err = 0;
 
 	while (copied < len) {
-		struct alts_pbuf *prev = peek ? frame : NULL;
-		size_t n, done;
-
 		/* Past the low-water mark, take only what is ready. */
-		if (copied >= target && !alts_rx_more_ready(ctx, prev))
-			break;
-		frame = alts_rx_next(sk, ctx, prev, &timeo, peek, copied);
+		long now = 0, *wait = copied >= target ? &now : &timeo;
+		struct alts_pbuf *frame;
+		size_t n, done;
+		u32 off;
+
+		frame = alts_rx_get(sk, ctx, peek ? copied : 0, &off, wait, copied);
 		if (IS_ERR_OR_NULL(frame)) {
 			/* Having read something, report an error next time. */
 			if (!copied)
@@ -364,8 +381,8 @@ static int alts_rx_recv_locked(struct sock *sk, struct alts_ctx *ctx, struct msg
 			break;
 		}
 
-		n = min_t(size_t, len - copied, frame->len - frame->off);
-		done = alts_pbuf_copy_to_iter(frame, frame->off, n, &msg->msg_iter);
+		n = min_t(size_t, len - copied, frame->len - off);
+		done = alts_pbuf_copy_to_iter(frame, off, n, &msg->msg_iter);
 		copied += done;
 		if (!peek)
 			alts_rx_consume(ctx, frame, done);
@@ -414,7 +431,7 @@ static void alts_rx_spd_release(struct splice_pipe_desc *spd, unsigned int i)
 
 /* Give the pipe references to the payload pages of [off, off + len). */
 static ssize_t alts_rx_splice_frame(struct pipe_inode_info *pipe, struct alts_pbuf *frame,
-				    size_t len)
+				    u32 off, size_t len)
 {
 	struct partial_page partial[PIPE_DEF_BUFFERS];
 	struct page *pages[PIPE_DEF_BUFFERS];
@@ -425,7 +442,6 @@ static ssize_t alts_rx_splice_frame(struct pipe_inode_info *pipe, struct alts_pb
 		.ops = &nosteal_pipe_buf_ops,
 		.spd_release = alts_rx_spd_release,
 	};
-	u32 off = frame->off;
 
 	while (len && spd.nr_pages < PIPE_DEF_BUFFERS) {
 		u32 poff = offset_in_page(off);
@@ -464,6 +480,7 @@ ssize_t alts_rx_splice_read(struct socket *sock, loff_t *ppos, struct pipe_inode
 	bool nonblock;
 	ssize_t ret;
 	long timeo;
+	u32 off;
 
 	if (!alts_rx_ready(ctx))
 		return tcp_splice_read(sock, ppos, pipe, len, flags);
@@ -471,12 +488,12 @@ ssize_t alts_rx_splice_read(struct socket *sock, loff_t *ppos, struct pipe_inode
 	lock_sock(sk);
 	nonblock = (sock->file->f_flags & O_NONBLOCK) || (flags & SPLICE_F_NONBLOCK);
 	timeo = sock_rcvtimeo(sk, nonblock);
-	frame = alts_rx_next(sk, ctx, NULL, &timeo, false, false);
+	frame = alts_rx_get(sk, ctx, 0, &off, &timeo, false);
 	if (IS_ERR_OR_NULL(frame)) {
 		ret = PTR_ERR_OR_ZERO(frame);
 		goto out;
 	}
-	ret = alts_rx_splice_frame(pipe, frame, min_t(size_t, len, frame->len - frame->off));
+	ret = alts_rx_splice_frame(pipe, frame, off, min_t(size_t, len, frame->len - off));
 	if (ret > 0)
 		alts_rx_consume(ctx, frame, ret);
 out:
