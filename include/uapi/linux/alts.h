@@ -26,7 +26,11 @@
  */
 #define SOL_ALTS		0x414c5453
 
-/* Socket options at level SOL_ALTS. */
+/*
+ * Socket options at level SOL_ALTS. On a socket without the "alts" ULP,
+ * TCP answers setsockopt(SOL_ALTS) with ENOPROTOOPT and getsockopt with
+ * EOPNOTSUPP. getsockopt of a direction without a key gives ENOKEY.
+ */
 #define ALTS_TX			1	/* struct alts_crypto_info, set once */
 #define ALTS_RX			2	/* struct alts_crypto_info, set once */
 
