@@ -652,6 +652,21 @@ out:
 	return err;
 }
 
+/* Check a Finished message's authenticator: HMAC(A, label, its ticket). */
+static int verify_finished(const struct alts_hs *hs, const char *label,
+			   const ProtobufCBinaryData *ticket,
+			   const ProtobufCBinaryData *authenticator)
+{
+	uint8_t mac[ALTS_AUTH_LEN];
+	int err = ALTS_ERR_INTERNAL;
+
+	if (alts_authenticator(mac, hs->keys.a, label, ticket->data, ticket->len))
+		err = CRYPTO_memcmp(mac, authenticator->data, ALTS_AUTH_LEN) ?
+		      ALTS_ERR_BAD_AUTHENTICATOR : ALTS_OK;
+	OPENSSL_cleanse(mac, sizeof(mac));
+	return err;
+}
+
 /* ServerFinished, then ClientFinished */
 static int consume_server_finished(struct alts_hs *hs, const uint8_t *frame, size_t len,
 				   struct alts_buf *out)
@@ -659,7 +674,7 @@ static int consume_server_finished(struct alts_hs *hs, const uint8_t *frame, siz
 	Kalts__Hs__ServerFinished *sf;
 	Kalts__Hs__ClientFinished cf = KALTS__HS__CLIENT_FINISHED__INIT;
 	struct alts_ticket_body tb;
-	uint8_t mac[ALTS_AUTH_LEN], auth[ALTS_AUTH_LEN];
+	uint8_t auth[ALTS_AUTH_LEN];
 	uint8_t ticket[ALTS_MAX_TICKET];
 	size_t ticket_len = 0;
 	int err = ALTS_ERR_MALFORMED;
@@ -671,11 +686,8 @@ static int consume_server_finished(struct alts_hs *hs, const uint8_t *frame, siz
 	    sf->ticket.len > ALTS_MAX_TICKET)
 		goto out;
 	/* auth_s */
-	err = ALTS_ERR_INTERNAL;
-	if (!alts_authenticator(mac, hs->keys.a, ALTS_LABEL_SFIN, sf->ticket.data, sf->ticket.len))
-		goto out;
-	err = ALTS_ERR_BAD_AUTHENTICATOR;
-	if (CRYPTO_memcmp(mac, sf->authenticator.data, ALTS_AUTH_LEN))
+	err = verify_finished(hs, ALTS_LABEL_SFIN, &sf->ticket, &sf->authenticator);
+	if (err)
 		goto out;
 	/* {ticket_s}: a ticket for the server to hold, under our own K_res */
 	if (hs->cfg.offer_server_ticket && hs->creds->sec->n_res_keys) {
@@ -718,7 +730,6 @@ static int consume_server_finished(struct alts_hs *hs, const uint8_t *frame, siz
 	hs->state = HS_DONE;
 	err = ALTS_OK;
 out:
-	OPENSSL_cleanse(mac, sizeof(mac));
 	OPENSSL_cleanse(&tb, sizeof(tb));
 	kalts__hs__server_finished__free_unpacked(sf, NULL);
 	return err;
@@ -952,7 +963,6 @@ out:
 static int consume_client_finished(struct alts_hs *hs, const uint8_t *frame, size_t len)
 {
 	Kalts__Hs__ClientFinished *cf;
-	uint8_t mac[ALTS_AUTH_LEN];
 	int err = ALTS_ERR_MALFORMED;
 
 	cf = kalts__hs__client_finished__unpack(NULL, len - ALTS_FRAME_HEADER_LEN,
@@ -961,11 +971,8 @@ static int consume_client_finished(struct alts_hs *hs, const uint8_t *frame, siz
 	    cf->ticket.len > ALTS_MAX_TICKET)
 		goto out;
 	/* auth_c */
-	err = ALTS_ERR_INTERNAL;
-	if (!alts_authenticator(mac, hs->keys.a, ALTS_LABEL_CFIN, cf->ticket.data, cf->ticket.len))
-		goto out;
-	err = ALTS_ERR_BAD_AUTHENTICATOR;
-	if (CRYPTO_memcmp(mac, cf->authenticator.data, ALTS_AUTH_LEN))
+	err = verify_finished(hs, ALTS_LABEL_CFIN, &cf->ticket, &cf->authenticator);
+	if (err)
 		goto out;
 	/* {ticket_s}: hold the client's ticket for server-side resumption */
 	if (cf->ticket.len && hs->has_client_idr && hs->cfg.store && hs->cfg.store->put &&
@@ -992,7 +999,6 @@ static int consume_client_finished(struct alts_hs *hs, const uint8_t *frame, siz
 	hs->state = HS_DONE;
 	err = ALTS_OK;
 out:
-	OPENSSL_cleanse(mac, sizeof(mac));
 	kalts__hs__client_finished__free_unpacked(cf, NULL);
 	return err;
 }
