@@ -285,6 +285,23 @@ judge() {
 	judge_log "$dir/console.log" "console"
 }
 
+# The first report on the console (where a crash starts), else its end.
+console_excerpt() {
+	local log=$1 bad benign first
+
+	bad=$(printf '%s|' "${BAD_PATTERNS[@]}")
+	benign=$(printf '%s|' "${BENIGN_PATTERNS[@]}")
+	first=$(grep -nE "${bad%|}" "$log" | grep -Ev "${benign%|}" | head -n1 | cut -d: -f1)
+	if [ -n "$first" ]; then
+		echo "$PROG: $log from line $first:"
+		tail -n "+$first" "$log" | head -n 80
+	else
+		echo "$PROG: last 60 lines of $log:"
+		tail -n 60 "$log"
+	fi
+	echo "$PROG: end of console excerpt"
+}
+
 report() {
 	local dir=$1 verdict
 
@@ -293,11 +310,7 @@ report() {
 		verdict="vm-result: $NAME kernel=$KERNEL PASS"
 	else
 		verdict="vm-result: $NAME kernel=$KERNEL FAIL ($(printf '%s; ' "${REASONS[@]}" | sed 's/; $//'))"
-		{
-			echo "$PROG: last 60 lines of $dir/console.log:"
-			tail -n 60 "$dir/console.log"
-			echo "$PROG: end of console log"
-		} >&2
+		console_excerpt "$dir/console.log" >&2
 	fi
 	echo "$verdict" | tee "$dir/verdict.txt"
 	[ ${#REASONS[@]} -eq 0 ]
