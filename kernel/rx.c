@@ -5,7 +5,8 @@
  * Framing happens in sk_data_ready, which runs in softirq or under the
  * socket owner and only looks at TCP's receive queue: it parses the 8-byte
  * header of the frame at the head of the stream (rejecting L > limit,
- * L < 20 and message types other than 6 at once) and marks the frame ready
+ * L < 20 and message types other than 6 as soon as the bytes that show
+ * it have arrived) and marks the frame ready
  * when all of it is queued. Readers are woken only then, so poll and epoll
  * report EPOLLIN for whole frames, never for a partial one.
  *
@@ -63,6 +64,40 @@ static int alts_rx_peek_queue(struct sock *sk, u8 *buf, u32 len)
 }
 
 /**
+ * alts_rx_check_header() - judge the head frame's header as far as it is
+ *	queued
+ * @sk: socket, owned or bh-locked
+ * @rx: receive state
+ * @inq: bytes TCP holds
+ *
+ * A header is rejected as soon as its queued bytes prove it bad (L as soon
+ * as its four bytes are there, the type byte by byte), so a stream that
+ * ends inside a bad header reports the bad header, not a truncated frame.
+ *
+ * Return: the frame's wire length (4 + L), 0 while the header is not
+ * complete, or -EMSGSIZE / -EPROTO.
+ */
+static int alts_rx_check_header(struct sock *sk, struct alts_rx *rx, u32 inq)
+{
+	static const u8 type[ALTS_FRAME_TYPE_FIELD] = { ALTS_FRAME_TYPE };
+	u32 have = min_t(u32, inq, ALTS_FRAME_HDR_LEN);
+	u8 hdr[ALTS_FRAME_HDR_LEN];
+	u32 len;
+
+	if (have < ALTS_FRAME_LEN_FIELD || alts_rx_peek_queue(sk, hdr, have))
+		return 0;
+	len = get_unaligned_le32(hdr);
+	if (len > rx->max_frame_len)
+		return -EMSGSIZE;
+	if (len < ALTS_FRAME_L_MIN ||
+	    memcmp(hdr + ALTS_FRAME_LEN_FIELD, type, have - ALTS_FRAME_LEN_FIELD))
+		return -EPROTO;
+	if (have < ALTS_FRAME_HDR_LEN)
+		return 0;
+	return ALTS_FRAME_LEN_FIELD + len;
+}
+
+/**
  * alts_rx_parse() - advance the framer over what TCP holds
  * @sk: socket, owned or bh-locked
  * @ctx: context with RX installed
@@ -72,8 +107,8 @@ static int alts_rx_peek_queue(struct sock *sk, u8 *buf, u32 len)
 static bool alts_rx_parse(struct sock *sk, struct alts_ctx *ctx)
 {
 	struct alts_rx *rx = &ctx->rx;
-	u8 hdr[ALTS_FRAME_HDR_LEN];
-	u32 inq, len, type;
+	u32 inq;
+	int ret;
 
 	if (rx->err)
 		return false;
@@ -82,20 +117,12 @@ static bool alts_rx_parse(struct sock *sk, struct alts_ctx *ctx)
 
 	inq = tcp_inq(sk);
 	if (!rx->frame_len) {
-		if (inq < ALTS_FRAME_HDR_LEN ||
-		    alts_rx_peek_queue(sk, hdr, ALTS_FRAME_HDR_LEN))
+		ret = alts_rx_check_header(sk, rx, inq);
+		if (ret < 0)
+			alts_rx_abort(sk, ctx, ret);
+		if (ret <= 0)
 			return false;
-		len = get_unaligned_le32(hdr);
-		type = get_unaligned_le32(hdr + ALTS_FRAME_LEN_FIELD);
-		if (len > rx->max_frame_len) {
-			alts_rx_abort(sk, ctx, -EMSGSIZE);
-			return false;
-		}
-		if (len < ALTS_FRAME_L_MIN || type != ALTS_FRAME_TYPE) {
-			alts_rx_abort(sk, ctx, -EPROTO);
-			return false;
-		}
-		rx->frame_len = ALTS_FRAME_LEN_FIELD + len;
+		rx->frame_len = ret;
 	}
 
 	if (rx->pulled + inq < rx->frame_len)

@@ -393,6 +393,50 @@ TEST_F(alts_err, go_incorrect_msg_type)
 	expect_sticky(_metadata, self->rx, EPROTO);
 }
 
+/*
+ * A header is judged on the bytes that have arrived: a bad L or a bad type
+ * byte is reported even when the stream ends before the header is whole.
+ */
+static void partial_header(struct __test_metadata *_metadata,
+			   FIXTURE_DATA(alts_err) *self, uint32_t l,
+			   const uint8_t *type, size_t type_bytes, int err)
+{
+	uint8_t buf[8];
+
+	put_le32(buf, l);
+	memcpy(buf + 4, type, type_bytes);
+	ASSERT_TRUE(write_all(self->peer, buf, 4 + type_bytes));
+	usleep(20000);
+	ASSERT_EQ(shutdown(self->peer, SHUT_WR), 0);
+	expect_sticky(_metadata, self->rx, err);
+}
+
+TEST_F(alts_err, partial_header_undersize)
+{
+	partial_header(_metadata, self, 19, NULL, 0, EPROTO);
+}
+
+TEST_F(alts_err, partial_header_oversize)
+{
+	partial_header(_metadata, self, ALTS_FRAME_LEN_MAX + 1, NULL, 0,
+		       EMSGSIZE);
+}
+
+TEST_F(alts_err, partial_header_bad_type_byte)
+{
+	static const uint8_t type[] = { 6, 0, 1 };
+
+	partial_header(_metadata, self, 100, type, sizeof(type), EPROTO);
+}
+
+/* A good partial header that ends is a truncated frame. */
+TEST_F(alts_err, partial_header_good_prefix)
+{
+	static const uint8_t type[] = { 6, 0, 0 };
+
+	partial_header(_metadata, self, 100, type, sizeof(type), ECONNRESET);
+}
+
 /* Every L below 20, each on its own connection. */
 TEST_F(alts_err, undersize)
 {
