@@ -125,8 +125,8 @@ enum alts_ctx_flags {
  * @sk_proto: TCP's proto, used for everything ALTS does not handle
  * @tx_lock: serialises senders; held across waits for send buffer space,
  *	which drop the socket lock, so frames never interleave
- * @tx_conf: ALTS_TX installed (written under the socket lock, read with
- *	acquire semantics)
+ * @tx_conf: ALTS_TX installed (written under tx_lock and the socket lock,
+ *	read with acquire semantics)
  * @rx_conf: ALTS_RX installed (likewise)
  * @protocol: record protocol of the installed direction(s)
  * @side: enum alts_side of the installed direction(s)

@@ -200,20 +200,21 @@ static int alts_tx_send_iter(struct sock *sk, struct alts_ctx *ctx, struct iov_i
 	return err;
 }
 
-static int alts_tx_lock(struct sock *sk, struct alts_ctx *ctx)
-{
-	int err = mutex_lock_interruptible(&ctx->tx_lock);
-
-	if (err)
-		return err;
-	lock_sock(sk);
-	return 0;
-}
-
 static void alts_tx_unlock(struct sock *sk, struct alts_ctx *ctx)
 {
 	release_sock(sk);
 	mutex_unlock(&ctx->tx_lock);
+}
+
+/*
+ * Sends before ALTS_TX go to TCP as they are (the handshake runs over the
+ * plain socket). They hold tx_lock, which the key install also takes, so a
+ * send is either wholly plain and before the first frame, or framed.
+ */
+static bool alts_tx_plain(struct alts_ctx *ctx)
+{
+	/* Pairs with the release in alts_tx_install(); tx_lock is held. */
+	return !smp_load_acquire(&ctx->tx_conf);
 }
 
 /**
@@ -231,14 +232,20 @@ int alts_tx_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 	struct alts_ctx *ctx = alts_get_ctx(sk);
 	int ret;
 
-	if (!alts_tx_ready(ctx))
-		return ctx->sk_proto->sendmsg(sk, msg, size);
-	if (msg->msg_flags & ~ALTS_SENDMSG_FLAGS)
-		return -EOPNOTSUPP;
-
-	ret = alts_tx_lock(sk, ctx);
+	ret = mutex_lock_interruptible(&ctx->tx_lock);
 	if (ret)
 		return ret;
+	if (alts_tx_plain(ctx)) {
+		ret = ctx->sk_proto->sendmsg(sk, msg, size);
+		mutex_unlock(&ctx->tx_lock);
+		return ret;
+	}
+	if (msg->msg_flags & ~ALTS_SENDMSG_FLAGS) {
+		mutex_unlock(&ctx->tx_lock);
+		return -EOPNOTSUPP;
+	}
+
+	lock_sock(sk);
 	ret = alts_tx_send_iter(sk, ctx, &msg->msg_iter, msg->msg_flags);
 	alts_tx_unlock(sk, ctx);
 	return ret;
@@ -265,19 +272,25 @@ int alts_tx_sendpage(struct sock *sk, struct page *page, int offset, size_t size
 	struct iov_iter it;
 	int ret;
 
-	if (!alts_tx_ready(ctx))
-		return ctx->sk_proto->sendpage(sk, page, offset, size, flags);
-	if (flags & ~(ALTS_SENDMSG_FLAGS | MSG_SENDPAGE_NOTLAST))
+	ret = mutex_lock_interruptible(&ctx->tx_lock);
+	if (ret)
+		return ret;
+	if (alts_tx_plain(ctx)) {
+		ret = ctx->sk_proto->sendpage(sk, page, offset, size, flags);
+		mutex_unlock(&ctx->tx_lock);
+		return ret;
+	}
+	if (flags & ~(ALTS_SENDMSG_FLAGS | MSG_SENDPAGE_NOTLAST)) {
+		mutex_unlock(&ctx->tx_lock);
 		return -EOPNOTSUPP;
+	}
 
 	bvec.bv_page = page;
 	bvec.bv_offset = offset;
 	bvec.bv_len = size;
 	iov_iter_bvec(&it, ITER_SOURCE, &bvec, 1, size);
 
-	ret = alts_tx_lock(sk, ctx);
-	if (ret)
-		return ret;
+	lock_sock(sk);
 	ret = alts_tx_send_iter(sk, ctx, &it, flags);
 	alts_tx_unlock(sk, ctx);
 	return ret;
@@ -364,7 +377,7 @@ static void alts_tx_write_space(struct sock *sk)
 
 /**
  * alts_tx_install() - ALTS_TX: set up sealing
- * @sk: socket, locked
+ * @sk: socket, locked, with ctx->tx_lock held
  * @ctx: context without TX
  * @info: validated configuration
  *

@@ -585,4 +585,52 @@ TEST_F(interop, kernel_tx_sendfile_frames)
 	free(out);
 }
 
+/*
+ * ALTS_TX installed while a plain send is blocked: the install waits for
+ * it, so the peer sees all of the plain bytes and then frames, never a
+ * frame in the middle of the plain bytes.
+ */
+TEST_F(interop, tx_install_after_blocked_plain_send)
+{
+	const size_t plain = 2 << 20;
+	uint8_t *buf = malloc(plain), got[8];
+	int small = 32 << 10, status;
+	struct capture cap;
+	pid_t sender, installer;
+
+	ASSERT_NE(buf, NULL);
+	ASSERT_EQ(setsockopt(self->kc, SOL_SOCKET, SO_SNDBUF, &small,
+			     sizeof(small)), 0);
+	ASSERT_EQ(setsockopt(self->rs, SOL_SOCKET, SO_RCVBUF, &small,
+			     sizeof(small)), 0);
+	sender = fork();
+	ASSERT_GE(sender, 0);
+	if (!sender) {
+		fill_pattern(buf, plain, 0, 80);
+		_exit(write_all(self->kc, buf, plain) ? 0 : 1);
+	}
+	usleep(200000);		/* let the plain send fill the buffers */
+	installer = fork();
+	ASSERT_GE(installer, 0);
+	if (!installer) {
+		if (alts_install(self->kc, ALTS_TX, variant->proto,
+				 ALTS_SIDE_CLIENT, 0, 0))
+			_exit(1);
+		_exit(send(self->kc, "framed", 6, 0) == 6 ? 0 : 2);
+	}
+	usleep(200000);		/* let the install run into the send */
+
+	ASSERT_EQ(read_full(self->rs, buf, plain, 20000), plain);
+	EXPECT_TRUE(check_pattern(buf, plain, 0, 80));
+	capture_frames(self->rs, self->open, self->reseal, got, 6, &cap);
+	EXPECT_EQ(cap.err, 0);
+	EXPECT_EQ(cap.frames, 1);
+	EXPECT_EQ(memcmp(got, "framed", 6), 0);
+	EXPECT_EQ(waitpid(sender, &status, 0), sender);
+	EXPECT_EQ(status, 0);
+	EXPECT_EQ(waitpid(installer, &status, 0), installer);
+	EXPECT_EQ(status, 0);
+	free(buf);
+}
+
 TEST_HARNESS_MAIN
