@@ -19,22 +19,31 @@ enum { ALTS_V4, ALTS_V6, ALTS_NUM_FAMILIES };
  * @prot: TCP's proto with the ALTS overrides
  * @ops: the family's stream proto_ops with the ALTS overrides
  * @base_ops: the family's own proto_ops, for the operations ALTS wraps
- * @base: the proto @prot was built from (acquire/release published)
+ * @base: the proto @prot was built from
+ * @users: sockets using @prot and @ops
  *
- * Built on first use from the socket's own tables: inet6_stream_ops is not
- * exported.
+ * Built on first use from the socket's own tables (inet6_stream_ops is not
+ * exported); @base and @users are under alts_tables_mutex.
  */
 static struct alts_family_tables {
 	struct proto prot;
 	struct proto_ops ops;		/* not const: filled at run time */
 	struct proto_ops base_ops;	/* not const: a copy of the family's */
 	const struct proto *base;
+	unsigned int users;
 } alts_tables[ALTS_NUM_FAMILIES];
 static DEFINE_MUTEX(alts_tables_mutex);
 
 static int alts_family(const struct sock *sk)
 {
 	return sk->sk_family == AF_INET6 ? ALTS_V6 : ALTS_V4;
+}
+
+static void alts_tables_put(struct sock *sk)
+{
+	mutex_lock(&alts_tables_mutex);
+	alts_tables[alts_family(sk)].users--;
+	mutex_unlock(&alts_tables_mutex);
 }
 
 static int alts_validate(const struct alts_crypto_info *info)
@@ -81,6 +90,14 @@ static int alts_set_crypto_info(struct sock *sk, struct alts_ctx *ctx, sockptr_t
 	if (err)
 		goto out;
 
+	/* A send that started on the plain socket finishes first, so no
+	 * byte of a later send reaches the wire unsealed.
+	 */
+	if (tx) {
+		err = mutex_lock_interruptible(&ctx->tx_lock);
+		if (err)
+			goto out;
+	}
 	lock_sock(sk);
 	if (tx ? ctx->tx_conf : ctx->rx_conf) {
 		err = -EBUSY;
@@ -103,6 +120,8 @@ static int alts_set_crypto_info(struct sock *sk, struct alts_ctx *ctx, sockptr_t
 	alts_stat_inc(ctx->net, tx ? ALTS_STAT_TOTAL_TX : ALTS_STAT_TOTAL_RX);
 out_unlock:
 	release_sock(sk);
+	if (tx)
+		mutex_unlock(&ctx->tx_lock);
 out:
 	memzero_explicit(&info, sizeof(info));
 	return err;
@@ -248,6 +267,7 @@ static void alts_close(struct sock *sk, long timeout)
 	write_unlock_bh(&sk->sk_callback_lock);
 	release_sock(sk);
 	mutex_unlock(&ctx->tx_lock);
+	alts_tables_put(sk);
 
 	cancel_work_sync(&ctx->tx_work);
 	cancel_work_sync(&ctx->rx_work);
@@ -279,54 +299,63 @@ int alts_base_shutdown(struct socket *sock, int how)
 	return alts_tables[alts_family(sock->sk)].base_ops.shutdown(sock, how);
 }
 
-static void alts_build_tables(struct sock *sk)
+static void alts_build_tables(struct alts_family_tables *t, struct sock *sk)
 {
-	struct alts_family_tables *t = &alts_tables[alts_family(sk)];
-	struct proto *base = READ_ONCE(sk->sk_prot);
 	struct proto *prot = &t->prot;
 
-	/* The acquire pairs with the release below: a socket may use the
-	 * tables without the mutex once it sees them built from its base.
-	 * Rebuild if the base changes (another module replacing
-	 * tcpv6_prot, say).
-	 */
-	if (likely(smp_load_acquire(&t->base) == base))
-		return;
+	*prot = *sk->sk_prot;
+	prot->close = alts_close;
+	prot->disconnect = alts_disconnect;
+	prot->setsockopt = alts_setsockopt;
+	prot->getsockopt = alts_getsockopt;
+	prot->ioctl = alts_ioctl;
+	prot->sendmsg = alts_tx_sendmsg;
+	prot->sendpage = alts_tx_sendpage;
+	prot->splice_eof = alts_tx_splice_eof;
+	prot->recvmsg = alts_rx_recvmsg;
+	prot->sock_is_readable = alts_rx_is_readable;
+
+	t->base_ops = *sk->sk_socket->ops;
+	t->ops = t->base_ops;
+	t->ops.poll = alts_rx_poll;
+	t->ops.shutdown = alts_tx_shutdown;
+	t->ops.splice_read = alts_rx_splice_read;
+	t->ops.mmap = sock_no_mmap;
+	t->ops.read_sock = alts_no_read_sock;
+	t->ops.read_skb = NULL;
+	t->ops.sendpage_locked = alts_no_sendpage_locked;
+	t->ops.sendmsg_locked = sock_no_sendmsg_locked;
+	t->base = sk->sk_prot;
+}
+
+/*
+ * Take a reference to the tables of @sk's family, building them from the
+ * socket's own proto. Sockets read their tables without locks, so tables in
+ * use are never rewritten: a socket whose proto is not the one they were
+ * built from (another layer replaced it) is refused while they are in use.
+ */
+static struct alts_family_tables *alts_tables_get(struct sock *sk)
+{
+	struct alts_family_tables *t = &alts_tables[alts_family(sk)];
 
 	mutex_lock(&alts_tables_mutex);
-	if (t->base != base) {
-		*prot = *base;
-		prot->close = alts_close;
-		prot->disconnect = alts_disconnect;
-		prot->setsockopt = alts_setsockopt;
-		prot->getsockopt = alts_getsockopt;
-		prot->ioctl = alts_ioctl;
-		prot->sendmsg = alts_tx_sendmsg;
-		prot->sendpage = alts_tx_sendpage;
-		prot->splice_eof = alts_tx_splice_eof;
-		prot->recvmsg = alts_rx_recvmsg;
-		prot->sock_is_readable = alts_rx_is_readable;
-
-		t->base_ops = *sk->sk_socket->ops;
-		t->ops = t->base_ops;
-		t->ops.poll = alts_rx_poll;
-		t->ops.shutdown = alts_tx_shutdown;
-		t->ops.splice_read = alts_rx_splice_read;
-		t->ops.mmap = sock_no_mmap;
-		t->ops.read_sock = alts_no_read_sock;
-		t->ops.read_skb = NULL;
-		t->ops.sendpage_locked = alts_no_sendpage_locked;
-		t->ops.sendmsg_locked = sock_no_sendmsg_locked;
-		/* Publish the tables: pairs with the acquire above. */
-		smp_store_release(&t->base, base);
+	if (t->base != sk->sk_prot) {
+		if (t->users) {
+			t = NULL;
+			goto out;
+		}
+		alts_build_tables(t, sk);
 	}
+	t->users++;
+out:
 	mutex_unlock(&alts_tables_mutex);
+	return t;
 }
 
 static int alts_ulp_init(struct sock *sk)
 {
 	struct inet_connection_sock *icsk = inet_csk(sk);
-	struct alts_family_tables *t = &alts_tables[alts_family(sk)];
+	struct alts_family_tables *t;
 	struct alts_ctx *ctx;
 
 	/* Only an established connection has a peer to agree keys with, and
@@ -336,12 +365,18 @@ static int alts_ulp_init(struct sock *sk)
 		return -ENOTCONN;
 	if (!sk->sk_socket)
 		return -EINVAL;
-
-	alts_build_tables(sk);
+	/* Another layer (a sockmap, say) owns the socket's callbacks. */
+	if (rcu_access_pointer(__sk_user_data(sk)))
+		return -EBUSY;
 
 	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
 	if (!ctx)
 		return -ENOMEM;
+	t = alts_tables_get(sk);
+	if (!t) {
+		kfree(ctx);
+		return -EOPNOTSUPP;
+	}
 	ctx->sk = sk;
 	ctx->net = sock_net(sk);
 	ctx->sk_proto = READ_ONCE(sk->sk_prot);
