@@ -478,6 +478,7 @@ static ssize_t alts_rx_splice_frame(struct pipe_inode_info *pipe, struct alts_pb
 		get_page(pages[spd.nr_pages]);
 		partial[spd.nr_pages].offset = poff;
 		partial[spd.nr_pages].len = chunk;
+		partial[spd.nr_pages].private = 0;
 		spd.nr_pages++;
 		off += chunk;
 		len -= chunk;
