@@ -603,13 +603,16 @@ TEST_F(interop, tx_install_after_blocked_plain_send)
 			     sizeof(small)), 0);
 	ASSERT_EQ(setsockopt(self->rs, SOL_SOCKET, SO_RCVBUF, &small,
 			     sizeof(small)), 0);
+	fill_pattern(buf, plain, 0, 80);
 	sender = fork();
 	ASSERT_GE(sender, 0);
-	if (!sender) {
-		fill_pattern(buf, plain, 0, 80);
-		_exit(write_all(self->kc, buf, plain) ? 0 : 1);
-	}
-	usleep(200000);		/* let the plain send fill the buffers */
+	if (!sender)
+		_exit(send(self->kc, buf, plain, MSG_NOSIGNAL) ==
+		      (ssize_t)plain ? 0 : 1);
+	/* Bytes at the peer: the plain send (far larger than the buffers)
+	 * has started and cannot have finished.
+	 */
+	ASSERT_TRUE(wait_inq(self->rs, 1, 20000));
 	installer = fork();
 	ASSERT_GE(installer, 0);
 	if (!installer) {
