@@ -207,14 +207,25 @@ static void alts_tx_unlock(struct sock *sk, struct alts_ctx *ctx)
 }
 
 /*
+ * Frame @from for a keyed socket; called with tx_lock held, which it drops.
+ *
  * Sends before ALTS_TX go to TCP as they are (the handshake runs over the
- * plain socket). They hold tx_lock, which the key install also takes, so a
- * send is either wholly plain and before the first frame, or framed.
+ * plain socket). They hold tx_lock too, as does the key install, so a send
+ * is either wholly plain and before the first frame, or framed.
  */
-static bool alts_tx_plain(struct alts_ctx *ctx)
+static int alts_tx_send_framed(struct sock *sk, struct alts_ctx *ctx, struct iov_iter *from,
+			       int flags, int allowed)
 {
-	/* Pairs with the release in alts_tx_install(); tx_lock is held. */
-	return !smp_load_acquire(&ctx->tx_conf);
+	int ret;
+
+	if (flags & ~allowed) {
+		mutex_unlock(&ctx->tx_lock);
+		return -EOPNOTSUPP;
+	}
+	lock_sock(sk);
+	ret = alts_tx_send_iter(sk, ctx, from, flags);
+	alts_tx_unlock(sk, ctx);
+	return ret;
 }
 
 /**
@@ -235,20 +246,12 @@ int alts_tx_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 	ret = mutex_lock_interruptible(&ctx->tx_lock);
 	if (ret)
 		return ret;
-	if (alts_tx_plain(ctx)) {
+	if (!ctx->tx_conf) {
 		ret = ctx->sk_proto->sendmsg(sk, msg, size);
 		mutex_unlock(&ctx->tx_lock);
 		return ret;
 	}
-	if (msg->msg_flags & ~ALTS_SENDMSG_FLAGS) {
-		mutex_unlock(&ctx->tx_lock);
-		return -EOPNOTSUPP;
-	}
-
-	lock_sock(sk);
-	ret = alts_tx_send_iter(sk, ctx, &msg->msg_iter, msg->msg_flags);
-	alts_tx_unlock(sk, ctx);
-	return ret;
+	return alts_tx_send_framed(sk, ctx, &msg->msg_iter, msg->msg_flags, ALTS_SENDMSG_FLAGS);
 }
 
 /**
@@ -275,25 +278,18 @@ int alts_tx_sendpage(struct sock *sk, struct page *page, int offset, size_t size
 	ret = mutex_lock_interruptible(&ctx->tx_lock);
 	if (ret)
 		return ret;
-	if (alts_tx_plain(ctx)) {
+	if (!ctx->tx_conf) {
 		ret = ctx->sk_proto->sendpage(sk, page, offset, size, flags);
 		mutex_unlock(&ctx->tx_lock);
 		return ret;
-	}
-	if (flags & ~(ALTS_SENDMSG_FLAGS | MSG_SENDPAGE_NOTLAST)) {
-		mutex_unlock(&ctx->tx_lock);
-		return -EOPNOTSUPP;
 	}
 
 	bvec.bv_page = page;
 	bvec.bv_offset = offset;
 	bvec.bv_len = size;
 	iov_iter_bvec(&it, ITER_SOURCE, &bvec, 1, size);
-
-	lock_sock(sk);
-	ret = alts_tx_send_iter(sk, ctx, &it, flags);
-	alts_tx_unlock(sk, ctx);
-	return ret;
+	return alts_tx_send_framed(sk, ctx, &it, flags,
+				   ALTS_SENDMSG_FLAGS | MSG_SENDPAGE_NOTLAST);
 }
 
 /**
