@@ -255,15 +255,22 @@ judge_tap() {
 	fi
 }
 
-judge_log() {
-	local log=$1 what=$2 hits bad benign
+# The first line of LOG that reports a kernel problem, as LINENO:TEXT.
+first_report() {
+	local bad benign
 
-	[ -s "$log" ] || return 0
 	bad=$(printf '%s|' "${BAD_PATTERNS[@]}")
 	benign=$(printf '%s|' "${BENIGN_PATTERNS[@]}")
-	hits=$(grep -E "${bad%|}" "$log" | grep -Ev "${benign%|}" || true)
-	[ -z "$hits" ] && return 0
-	REASONS+=("$what: $(echo "$hits" | head -n1 | sed 's/^\[[^]]*\] *//' | cut -c1-100)")
+	{ grep -nE "${bad%|}" "$1" | grep -Ev "${benign%|}" || true; } | head -n1
+}
+
+judge_log() {
+	local log=$1 what=$2 hit
+
+	[ -s "$log" ] || return 0
+	hit=$(first_report "$log")
+	[ -z "$hit" ] && return 0
+	REASONS+=("$what: $(echo "${hit#*:}" | sed 's/^\[[^]]*\] *//' | cut -c1-100)")
 }
 
 judge() {
@@ -290,16 +297,14 @@ judge() {
 
 # The first report on the console (where a crash starts), else its end.
 console_excerpt() {
-	local log=$1 bad benign first
+	local log=$1 first
 
-	bad=$(printf '%s|' "${BAD_PATTERNS[@]}")
-	benign=$(printf '%s|' "${BENIGN_PATTERNS[@]}")
-	first=$(grep -nE "${bad%|}" "$log" | grep -Ev "${benign%|}" | head -n1 | cut -d: -f1)
+	first=$(first_report "$log" | cut -d: -f1)
 	if [ -n "$first" ]; then
-		echo "$PROG: $log from line $first:"
+		echo "$PROG: console excerpt: $log from line $first:"
 		tail -n "+$first" "$log" | head -n 80
 	else
-		echo "$PROG: last 60 lines of $log:"
+		echo "$PROG: console excerpt: last 60 lines of $log:"
 		tail -n 60 "$log"
 	fi
 	echo "$PROG: end of console excerpt"
