@@ -393,6 +393,18 @@ TEST_F(alts_err, go_incorrect_msg_type)
 	expect_sticky(_metadata, self->rx, EPROTO);
 }
 
+/* The peer writes @len bytes and ends the stream; RX fails with @err. */
+static void end_after(struct __test_metadata *_metadata,
+		      FIXTURE_DATA(alts_err) *self, const void *buf, size_t len,
+		      int err)
+{
+	if (len)
+		ASSERT_TRUE(write_all(self->peer, buf, len));
+	usleep(20000);
+	ASSERT_EQ(shutdown(self->peer, SHUT_WR), 0);
+	expect_sticky(_metadata, self->rx, err);
+}
+
 /*
  * A header is judged on the bytes that have arrived: a bad L or a bad type
  * byte is reported even when the stream ends before the header is whole.
@@ -405,10 +417,7 @@ static void partial_header(struct __test_metadata *_metadata,
 
 	put_le32(buf, l);
 	memcpy(buf + 4, type, type_bytes);
-	ASSERT_TRUE(write_all(self->peer, buf, 4 + type_bytes));
-	usleep(20000);
-	ASSERT_EQ(shutdown(self->peer, SHUT_WR), 0);
-	expect_sticky(_metadata, self->rx, err);
+	end_after(_metadata, self, buf, 4 + type_bytes, err);
 }
 
 TEST_F(alts_err, partial_header_undersize)
@@ -601,11 +610,7 @@ static void eof_after(struct __test_metadata *_metadata,
 
 	ASSERT_NE(f, NULL);
 	ASSERT_LT(keep, flen);
-	if (keep)
-		ASSERT_TRUE(write_all(self->peer, f, keep));
-	usleep(20000);
-	ASSERT_EQ(shutdown(self->peer, SHUT_WR), 0);
-	expect_sticky(_metadata, self->rx, ECONNRESET);
+	end_after(_metadata, self, f, keep, ECONNRESET);
 	free(f);
 }
 
