@@ -172,26 +172,26 @@ static bool rp_allowed(const struct alts_hs *hs, enum alts_rp rp)
 	return false;
 }
 
-static bool app_allowed(const struct alts_hs *hs, const char *name)
+static bool str_in_list(const char *const *list, size_t n, const char *s)
 {
 	size_t i;
 
-	for (i = 0; i < hs->cfg.n_app_protocols; i++)
-		if (!strcmp(hs->cfg.app_protocols[i], name))
+	for (i = 0; i < n; i++)
+		if (!strcmp(list[i], s))
 			return true;
 	return false;
 }
 
+static bool app_allowed(const struct alts_hs *hs, const char *name)
+{
+	return str_in_list(hs->cfg.app_protocols, hs->cfg.n_app_protocols, name);
+}
+
+/* No target identities: any authenticated peer will do. */
 static bool identity_allowed(const struct alts_hs *hs, const char *identity)
 {
-	size_t i;
-
-	if (!hs->cfg.n_target_identities)
-		return true;
-	for (i = 0; i < hs->cfg.n_target_identities; i++)
-		if (!strcmp(hs->cfg.target_identities[i], identity))
-			return true;
-	return false;
+	return !hs->cfg.n_target_identities ||
+	       str_in_list(hs->cfg.target_identities, hs->cfg.n_target_identities, identity);
 }
 
 static void rpcv_local(const struct alts_hs *hs, struct rpcv *v)
