@@ -6,8 +6,10 @@
 #ifndef _ALTS_H
 #define _ALTS_H
 
+#include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/sockptr.h>
 #include <linux/workqueue.h>
 #include <net/inet_connection_sock.h>
 #include <net/sock.h>
@@ -112,6 +114,46 @@ struct alts_rx {
 	u32 plain_bytes;
 };
 
+/**
+ * struct alts_hs_req - a handshake asked for with ALTS_HANDSHAKE
+ * @list: position in its namespace's pending or running list
+ * @ref: references (see handshake.c)
+ * @timeout: ends the request at its deadline
+ * @ctx: the socket's context
+ * @net: the socket's namespace (held)
+ * @handle: names the request in ACCEPT and DONE
+ * @cookie: lets the agent's handshake process claim the socket's I/O
+ * @uid: effective uid of the asker
+ * @gid: effective gid of the asker
+ * @pid: thread group of the asker
+ * @cgroup_id: cgroup of the socket (0 without cgroup support)
+ * @deadline: in jiffies
+ * @agent_portid: netlink port that accepted the request
+ * @agent_sk: netlink socket that accepted the request (compared only)
+ * @state: enum alts_hs_state, under the namespace's lock
+ * @nonblock: the asker does not wait; the outcome goes to SO_ERROR
+ * @params: the application's request, validated
+ */
+struct alts_hs_req {
+	struct list_head list;
+	struct kref ref;
+	struct delayed_work timeout;
+	struct alts_ctx *ctx;
+	struct net *net;
+	u64 handle;
+	u64 cookie;
+	kuid_t uid;
+	kgid_t gid;
+	struct pid *pid;
+	u64 cgroup_id;
+	unsigned long deadline;
+	u32 agent_portid;
+	const struct sock *agent_sk;
+	u8 state;
+	bool nonblock;
+	struct alts_handshake_req params;
+};
+
 enum alts_ctx_flags {
 	ALTS_CTX_CLOSING,	/* no deferred work may be queued any more */
 	ALTS_CTX_TX_SCHEDULED,
@@ -135,6 +177,12 @@ enum alts_ctx_flags {
  * @rx: receive state
  * @tx_work: pushes a sealed frame once TCP has room again
  * @rx_work: pulls a frame out of TCP when TCP cannot buffer all of it
+ * @hs_state: enum alts_hs_state (written under the namespace's hs lock)
+ * @hs_err: positive errno of a failed handshake
+ * @hs: the active handshake request, under the namespace's hs lock
+ * @hs_io: thread group doing the running handshake's I/O (compared only)
+ * @peer: what a successful handshake established, set before @hs_state
+ *	becomes ALTS_HS_DONE and kept until close
  * @saved_write_space: TCP's sk_write_space
  * @saved_data_ready: TCP's sk_data_ready
  * @rcu: freeing
@@ -153,6 +201,11 @@ struct alts_ctx {
 	struct alts_rx rx;
 	struct work_struct tx_work;
 	struct work_struct rx_work;
+	u8 hs_state;
+	int hs_err;
+	struct alts_hs_req *hs;
+	struct pid *hs_io;
+	struct alts_peer_info *peer;
 	void (*saved_write_space)(struct sock *sk);
 	void (*saved_data_ready)(struct sock *sk);
 	struct rcu_head rcu;
@@ -185,6 +238,55 @@ static inline bool alts_rx_ready(struct alts_ctx *ctx)
 
 /* main.c */
 int alts_base_shutdown(struct socket *sock, int how);
+struct alts_ctx *alts_sk_ctx(struct sock *sk);
+
+/* handshake.c */
+int alts_hs_request(struct sock *sk, struct alts_ctx *ctx, sockptr_t optval,
+		    unsigned int optlen);
+int alts_hs_claim(struct alts_ctx *ctx, sockptr_t optval, unsigned int optlen);
+bool alts_hs_cancel(struct alts_ctx *ctx);
+int alts_hs_gate_slow(struct alts_ctx *ctx, u8 state);
+int alts_hs_get_status(struct alts_ctx *ctx, char __user *optval, int __user *optlen);
+int alts_hs_get_peer_info(struct alts_ctx *ctx, char __user *optval, int __user *optlen);
+void alts_hs_release(struct alts_ctx *ctx);
+struct alts_hs_req *alts_hs_accept_next(struct net *net, u32 portid, const struct sock *nlsk,
+					struct file **filep);
+void alts_hs_accept_undo(struct alts_hs_req *req);
+int alts_hs_done(struct sock *sk, u64 handle, u32 portid, const struct sock *nlsk, int status,
+		 struct alts_peer_info **peer, struct netlink_ext_ack *extack);
+void alts_hs_req_put(struct alts_hs_req *req);
+int alts_hs_init(void);
+void alts_hs_exit(void);
+
+/* netlink.c */
+bool alts_nl_has_agent(struct net *net);
+void alts_nl_notify_ready(struct net *net);
+int alts_nl_init(void);
+void alts_nl_exit(void);
+
+static inline u8 alts_hs_state(struct alts_ctx *ctx)
+{
+	/* Pairs with the release in alts_hs_complete(): a final state comes
+	 * with its error or peer information.
+	 */
+	return smp_load_acquire(&ctx->hs_state);
+}
+
+/**
+ * alts_hs_gate() - may the caller use the socket's data path now?
+ * @ctx: the socket's context
+ *
+ * Return: 0, or the error to fail the call with while a handshake runs
+ * (-EBUSY) or after it failed (its error).
+ */
+static inline int alts_hs_gate(struct alts_ctx *ctx)
+{
+	u8 state = alts_hs_state(ctx);
+
+	if (likely(state == ALTS_HS_NONE || state == ALTS_HS_DONE))
+		return 0;
+	return alts_hs_gate_slow(ctx, state);
+}
 
 /* crypto.c */
 u32 alts_key_len(u16 protocol);
@@ -242,6 +344,13 @@ enum alts_stat {
 	ALTS_STAT_RX_AUTH_ERRORS,
 	ALTS_STAT_RX_FRAME_ERRORS,
 	ALTS_STAT_COPY_MODE_PULLS,
+	ALTS_STAT_CURR_HS_PENDING,
+	ALTS_STAT_HS_REQUESTED,
+	ALTS_STAT_HS_ACCEPTED,
+	ALTS_STAT_HS_COMPLETED,
+	ALTS_STAT_HS_FAILED,
+	ALTS_STAT_HS_TIMED_OUT,
+	ALTS_STAT_HS_CANCELLED,
 	ALTS_STAT_NUM
 };
 

@@ -7,6 +7,7 @@
 #include <linux/sockios.h>
 #include <asm/ioctls.h>
 #include <linux/sockptr.h>
+#include <net/genetlink.h>
 #include <net/inet_connection_sock.h>
 #include <net/tcp.h>
 
@@ -99,6 +100,10 @@ static int alts_set_crypto_info(struct sock *sk, struct alts_ctx *ctx, sockptr_t
 			goto out;
 	}
 	lock_sock(sk);
+	/* While a handshake runs only its agent installs keys. */
+	err = alts_hs_gate(ctx);
+	if (err)
+		goto out_unlock;
 	if (tx ? ctx->tx_conf : ctx->rx_conf) {
 		err = -EBUSY;
 		goto out_unlock;
@@ -139,6 +144,10 @@ static int alts_setsockopt(struct sock *sk, int level, int optname, sockptr_t op
 	case ALTS_TX:
 	case ALTS_RX:
 		return alts_set_crypto_info(sk, ctx, optval, optlen, optname == ALTS_TX);
+	case ALTS_HANDSHAKE:
+		return alts_hs_request(sk, ctx, optval, optlen);
+	case ALTS_HANDSHAKE_CLAIM:
+		return alts_hs_claim(ctx, optval, optlen);
 	default:
 		return -ENOPROTOOPT;
 	}
@@ -179,13 +188,18 @@ static int alts_getsockopt(struct sock *sk, int level, int optname, char __user 
 			   int __user *optlen)
 {
 	struct alts_ctx *ctx = alts_get_ctx(sk);
+	int err;
 
 	/* TCP_ZEROCOPY_RECEIVE would hand raw frames to the application (its
 	 * copy fallback reads the receive queue directly).
 	 */
-	if (level == SOL_TCP && optname == TCP_ZEROCOPY_RECEIVE &&
-	    alts_rx_ready(ctx))
-		return -EOPNOTSUPP;
+	if (level == SOL_TCP && optname == TCP_ZEROCOPY_RECEIVE) {
+		if (alts_rx_ready(ctx))
+			return -EOPNOTSUPP;
+		err = alts_hs_gate(ctx);
+		if (err)
+			return err;
+	}
 	if (level != SOL_ALTS)
 		return ctx->sk_proto->getsockopt(sk, level, optname, optval, optlen);
 
@@ -193,6 +207,10 @@ static int alts_getsockopt(struct sock *sk, int level, int optname, char __user 
 	case ALTS_TX:
 	case ALTS_RX:
 		return alts_get_crypto_info(sk, ctx, optval, optlen, optname == ALTS_TX);
+	case ALTS_HANDSHAKE:
+		return alts_hs_get_status(ctx, optval, optlen);
+	case ALTS_PEER_INFO:
+		return alts_hs_get_peer_info(ctx, optval, optlen);
 	default:
 		return -ENOPROTOOPT;
 	}
@@ -210,6 +228,64 @@ static int alts_ioctl(struct sock *sk, int cmd, unsigned long arg)
 	answ = alts_rx_inq(sk, ctx);
 	release_sock(sk);
 	return put_user(answ, (int __user *)arg);
+}
+
+/*
+ * Data path entry points: while a handshake runs, only its agent may move
+ * bytes, so the application's never interleave with the handshake's.
+ */
+static int alts_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
+{
+	int err = alts_hs_gate(alts_get_ctx(sk));
+
+	return err ?: alts_tx_sendmsg(sk, msg, size);
+}
+
+static int alts_sendpage(struct sock *sk, struct page *page, int offset, size_t size,
+			 int flags)
+{
+	int err = alts_hs_gate(alts_get_ctx(sk));
+
+	return err ?: alts_tx_sendpage(sk, page, offset, size, flags);
+}
+
+static int alts_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
+			int *addr_len)
+{
+	int err = alts_hs_gate(alts_get_ctx(sk));
+
+	return err ?: alts_rx_recvmsg(sk, msg, len, flags, addr_len);
+}
+
+static ssize_t alts_splice_read(struct socket *sock, loff_t *ppos,
+				struct pipe_inode_info *pipe, size_t len, unsigned int flags)
+{
+	int err = alts_hs_gate(alts_get_ctx(sock->sk));
+
+	return err ?: alts_rx_splice_read(sock, ppos, pipe, len, flags);
+}
+
+static int alts_shutdown(struct socket *sock, int how)
+{
+	int err = alts_hs_gate(alts_get_ctx(sock->sk));
+
+	return err ?: alts_tx_shutdown(sock, how);
+}
+
+/* Neither readable nor writable for the application during a handshake;
+ * in error after a failed one.
+ */
+static __poll_t alts_poll(struct file *file, struct socket *sock, poll_table *wait)
+{
+	__poll_t mask = alts_rx_poll(file, sock, wait);
+	int err = alts_hs_gate(alts_get_ctx(sock->sk));
+
+	if (err == -EBUSY)
+		mask &= ~(EPOLLIN | EPOLLRDNORM | EPOLLRDBAND | EPOLLOUT | EPOLLWRNORM |
+			  EPOLLWRBAND);
+	else if (err)
+		mask |= EPOLLERR;
+	return mask;
 }
 
 /* connect(AF_UNSPEC) would let the socket be reused, even to listen, with
@@ -247,6 +323,11 @@ static void alts_close(struct sock *sk, long timeout)
 	struct proto *base = ctx->sk_proto;
 	struct net *net = ctx->net;
 
+	/* A request still waiting for the agent dies with the socket (one
+	 * the agent accepted keeps the socket open until it is done).
+	 */
+	alts_hs_cancel(ctx);
+
 	mutex_lock(&ctx->tx_lock);
 	lock_sock(sk);
 	if (ctx->tx_conf)
@@ -280,6 +361,7 @@ static void alts_close(struct sock *sk, long timeout)
 		alts_rx_release(ctx);
 		alts_stat_dec(net, ALTS_STAT_CURR_RX);
 	}
+	alts_hs_release(ctx);
 	mutex_destroy(&ctx->tx_lock);
 	call_rcu(&ctx->rcu, alts_ctx_free_rcu);
 	alts_stat_dec(net, ALTS_STAT_CURR_CTX);
@@ -299,6 +381,19 @@ int alts_base_shutdown(struct socket *sock, int how)
 	return alts_tables[alts_family(sock->sk)].base_ops.shutdown(sock, how);
 }
 
+/**
+ * alts_sk_ctx() - the ALTS context of any socket
+ * @sk: a socket whose file the caller holds
+ *
+ * Return: the context if @sk uses the "alts" ULP, else NULL.
+ */
+struct alts_ctx *alts_sk_ctx(struct sock *sk)
+{
+	if (!sk || READ_ONCE(sk->sk_prot)->close != alts_close)
+		return NULL;
+	return alts_get_ctx(sk);
+}
+
 static void alts_build_tables(struct alts_family_tables *t, struct sock *sk)
 {
 	struct proto *prot = &t->prot;
@@ -309,17 +404,17 @@ static void alts_build_tables(struct alts_family_tables *t, struct sock *sk)
 	prot->setsockopt = alts_setsockopt;
 	prot->getsockopt = alts_getsockopt;
 	prot->ioctl = alts_ioctl;
-	prot->sendmsg = alts_tx_sendmsg;
-	prot->sendpage = alts_tx_sendpage;
+	prot->sendmsg = alts_sendmsg;
+	prot->sendpage = alts_sendpage;
 	prot->splice_eof = alts_tx_splice_eof;
-	prot->recvmsg = alts_rx_recvmsg;
+	prot->recvmsg = alts_recvmsg;
 	prot->sock_is_readable = alts_rx_is_readable;
 
 	t->base_ops = *sk->sk_socket->ops;
 	t->ops = t->base_ops;
-	t->ops.poll = alts_rx_poll;
-	t->ops.shutdown = alts_tx_shutdown;
-	t->ops.splice_read = alts_rx_splice_read;
+	t->ops.poll = alts_poll;
+	t->ops.shutdown = alts_shutdown;
+	t->ops.splice_read = alts_splice_read;
 	t->ops.mmap = sock_no_mmap;
 	t->ops.read_sock = alts_no_read_sock;
 	t->ops.read_skb = NULL;
@@ -411,11 +506,21 @@ static int __init alts_init(void)
 	err = alts_proc_init();
 	if (err)
 		return err;
-	err = tcp_register_ulp(&alts_ulp_ops);
+	err = alts_hs_init();
 	if (err)
 		goto err_proc;
+	err = alts_nl_init();
+	if (err)
+		goto err_hs;
+	err = tcp_register_ulp(&alts_ulp_ops);
+	if (err)
+		goto err_nl;
 	return 0;
 
+err_nl:
+	alts_nl_exit();
+err_hs:
+	alts_hs_exit();
 err_proc:
 	alts_proc_exit();
 	return err;
@@ -424,6 +529,8 @@ err_proc:
 static void __exit alts_exit(void)
 {
 	tcp_unregister_ulp(&alts_ulp_ops);
+	alts_nl_exit();
+	alts_hs_exit();
 	alts_proc_exit();
 	/* Contexts are freed through RCU. */
 	rcu_barrier();
@@ -435,3 +542,4 @@ module_exit(alts_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("ALTS record layer (gRPC-compatible) as a TCP upper layer protocol");
 MODULE_ALIAS_TCP_ULP("alts");
+MODULE_ALIAS_GENL_FAMILY(ALTS_GENL_NAME);

@@ -30,6 +30,13 @@ static const char *const alts_stat_names[ALTS_STAT_NUM] = {
 	[ALTS_STAT_RX_AUTH_ERRORS] = "RxAuthErrors",
 	[ALTS_STAT_RX_FRAME_ERRORS] = "RxFrameErrors",
 	[ALTS_STAT_COPY_MODE_PULLS] = "RxCopyModePulls",
+	[ALTS_STAT_CURR_HS_PENDING] = "CurrHandshakes",
+	[ALTS_STAT_HS_REQUESTED] = "HandshakesRequested",
+	[ALTS_STAT_HS_ACCEPTED] = "HandshakesAccepted",
+	[ALTS_STAT_HS_COMPLETED] = "HandshakesCompleted",
+	[ALTS_STAT_HS_FAILED] = "HandshakesFailed",
+	[ALTS_STAT_HS_TIMED_OUT] = "HandshakesTimedOut",
+	[ALTS_STAT_HS_CANCELLED] = "HandshakesCancelled",
 };
 
 /**
