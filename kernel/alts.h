@@ -260,7 +260,7 @@ void alts_hs_exit(void);
 
 /* netlink.c */
 bool alts_nl_has_agent(struct net *net);
-void alts_nl_notify_ready(struct net *net);
+int alts_nl_notify_ready(struct net *net);
 int alts_nl_init(void);
 void alts_nl_exit(void);
 

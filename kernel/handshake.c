@@ -312,12 +312,39 @@ static int alts_hs_submit(struct sock *sk, struct alts_ctx *ctx, struct alts_hs_
 	ctx->hs_err = 0;
 	WRITE_ONCE(ctx->hs_state, ALTS_HS_PENDING);
 	alts_stat_inc(ctx->net, ALTS_STAT_CURR_HS_PENDING);
-	alts_stat_inc(ctx->net, ALTS_STAT_HS_REQUESTED);
 	kref_get(&req->ref);
 	queue_delayed_work(alts_hs_wq, &req->timeout, req->deadline - jiffies);
 out:
 	mutex_unlock(&hn->lock);
 	return err;
+}
+
+/*
+ * Take back a request nobody was told about: no agent listens in its
+ * namespace. The socket is left as if it had never asked. Returns false if
+ * an agent took the request meanwhile (it polls without READY).
+ */
+static bool alts_hs_withdraw(struct alts_ctx *ctx, struct alts_hs_req *req)
+{
+	struct alts_hs_net *hn = alts_hs_net(ctx->net);
+	bool withdrawn = false;
+
+	mutex_lock(&hn->lock);
+	if (req->state == ALTS_HS_PENDING) {
+		list_del_init(&req->list);
+		hn->count--;
+		alts_stat_dec(ctx->net, ALTS_STAT_CURR_HS_PENDING);
+		req->state = ALTS_HS_FAILED;
+		ctx->hs = NULL;
+		WRITE_ONCE(ctx->hs_state, ALTS_HS_NONE);
+		withdrawn = true;
+	}
+	mutex_unlock(&hn->lock);
+	if (withdrawn) {
+		alts_hs_stop_timer(req);
+		alts_hs_req_put(req);
+	}
+	return withdrawn;
 }
 
 /**
@@ -398,8 +425,16 @@ int alts_hs_request(struct sock *sk, struct alts_ctx *ctx, sockptr_t optval,
 	if (err)
 		goto err_free;
 
-	/* From here on @req may already be complete and freed. */
-	alts_nl_notify_ready(ctx->net);
+	/* The socket's reference keeps @req until it completes; ours ends
+	 * here, so from now on it may be gone.
+	 */
+	kref_get(&req->ref);
+	if (alts_nl_notify_ready(ctx->net) == -ESRCH && alts_hs_withdraw(ctx, req)) {
+		alts_hs_req_put(req);
+		return -ESRCH;
+	}
+	alts_hs_req_put(req);
+	alts_stat_inc(ctx->net, ALTS_STAT_HS_REQUESTED);
 	if (nonblock)
 		return -EINPROGRESS;
 	return alts_hs_wait(sk, ctx);

@@ -49,10 +49,13 @@ static const struct nla_policy alts_nl_done_policy[ALTS_A_MAX + 1] = {
 static struct genl_family alts_nl_family;
 
 /**
- * alts_nl_has_agent() - does an agent listen in @net?
+ * alts_nl_has_agent() - might an agent listen in @net?
  * @net: namespace
  *
- * Return: true if a socket of @net joined the agent group.
+ * A quick test before a request is queued; the listener masks are shared by
+ * all namespaces, so only alts_nl_notify_ready() tells for sure.
+ *
+ * Return: false if no agent listens in any namespace.
  */
 bool alts_nl_has_agent(struct net *net)
 {
@@ -63,24 +66,27 @@ bool alts_nl_has_agent(struct net *net)
  * alts_nl_notify_ready() - tell the agents of @net that a request waits
  * @net: namespace
  *
- * Best effort: a lost READY is made up for by the next one, and a request
- * nobody accepts times out.
+ * A READY lost to a full socket buffer is made up for by the agent, which
+ * accepts until nothing waits; a request nobody accepts times out.
+ *
+ * Return: -ESRCH if no agent of @net received it, else 0.
  */
-void alts_nl_notify_ready(struct net *net)
+int alts_nl_notify_ready(struct net *net)
 {
 	struct sk_buff *msg;
 	void *hdr;
 
 	msg = genlmsg_new(0, GFP_KERNEL);
 	if (!msg)
-		return;
+		return 0;
 	hdr = genlmsg_put(msg, 0, 0, &alts_nl_family, 0, ALTS_CMD_READY);
 	if (!hdr) {
 		nlmsg_free(msg);
-		return;
+		return 0;
 	}
 	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&alts_nl_family, net, msg, 0, ALTS_NL_GROUP_AGENT, GFP_KERNEL);
+	return genlmsg_multicast_netns(&alts_nl_family, net, msg, 0, ALTS_NL_GROUP_AGENT,
+				       GFP_KERNEL) == -ESRCH ? -ESRCH : 0;
 }
 
 static int alts_nl_put_addr(struct sk_buff *msg, int attr, const struct sock *sk, bool peer)
