@@ -1021,7 +1021,7 @@ TEST_F(solo, namespaces_are_separate)
 }
 
 /* Hundreds of handshakes at once; every request and context goes away. */
-TEST(many_concurrent)
+TEST_F_TIMEOUT(solo, many_concurrent, 600)
 {
 	int n = 200 / test_scale(), i, done = 0;
 	long completed = alts_stat("HandshakesCompleted");
