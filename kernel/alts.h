@@ -132,6 +132,7 @@ struct alts_rx {
  * @agent_sk: netlink socket that accepted the request (compared only)
  * @state: enum alts_hs_state, under the namespace's lock
  * @nonblock: the asker does not wait; the outcome goes to SO_ERROR
+ * @peer: filled in by a successful DONE, then handed to the socket
  * @params: the application's request, validated
  */
 struct alts_hs_req {
@@ -151,6 +152,7 @@ struct alts_hs_req {
 	const struct sock *agent_sk;
 	u8 state;
 	bool nonblock;
+	struct alts_peer_info *peer;
 	struct alts_handshake_req params;
 };
 
@@ -177,6 +179,7 @@ enum alts_ctx_flags {
  * @rx: receive state
  * @tx_work: pushes a sealed frame once TCP has room again
  * @rx_work: pulls a frame out of TCP when TCP cannot buffer all of it
+ * @plain_readers: readers inside a receive without RX keys
  * @hs_state: enum alts_hs_state (written under the namespace's hs lock)
  * @hs_err: positive errno of a failed handshake
  * @hs: the active handshake request, under the namespace's hs lock
@@ -201,6 +204,7 @@ struct alts_ctx {
 	struct alts_rx rx;
 	struct work_struct tx_work;
 	struct work_struct rx_work;
+	atomic_t plain_readers;
 	u8 hs_state;
 	int hs_err;
 	struct alts_hs_req *hs;
@@ -252,8 +256,31 @@ void alts_hs_release(struct alts_ctx *ctx);
 struct alts_hs_req *alts_hs_accept_next(struct net *net, u32 portid, const struct sock *nlsk,
 					struct file **filep);
 void alts_hs_accept_undo(struct alts_hs_req *req);
-int alts_hs_done(struct sock *sk, u64 handle, u32 portid, const struct sock *nlsk, int status,
-		 struct alts_peer_info **peer, struct netlink_ext_ack *extack);
+/**
+ * struct alts_hs_outcome - what DONE reports
+ * @status: 0 or a positive errno
+ * @peer_identity: success: the authenticated peer, non-empty
+ * @local_identity: success: the identity presented, may be empty
+ * @app_protocol: success: may be empty
+ * @record_protocol: 0, or the protocol the agent says it installed
+ * @max_frame_len: 0, or the TX limit the agent says it installed
+ * @resumed: the session was resumed
+ * @pfs: ephemeral keys were used
+ */
+struct alts_hs_outcome {
+	u32 status;
+	char peer_identity[ALTS_IDENTITY_SIZE];
+	char local_identity[ALTS_IDENTITY_SIZE];
+	char app_protocol[ALTS_APP_PROTOCOL_SIZE];
+	u32 record_protocol;
+	u32 max_frame_len;
+	bool resumed;
+	bool pfs;
+};
+
+int alts_hs_done(struct sock *sk, u64 handle, u32 portid, const struct sock *nlsk,
+		 const struct alts_hs_outcome *out, struct netlink_ext_ack *extack);
+void alts_hs_agent_gone(struct net *net, u32 portid);
 void alts_hs_req_put(struct alts_hs_req *req);
 int alts_hs_init(void);
 void alts_hs_exit(void);

@@ -21,7 +21,8 @@
  * that holds it.
  *
  * References: the socket holds one while the request is active, the
- * timeout work one while it is queued. The socket itself is kept alive by
+ * timeout work one while it is queued, and the asking thread one until it
+ * has told the agents (the request may complete before that). The socket itself is kept alive by
  * its file while the request is PENDING (close cancels the request first)
  * and by the agent's descriptor while it is RUNNING.
  *
@@ -76,6 +77,7 @@ static void alts_hs_req_free(struct kref *kref)
 
 	put_pid(req->pid);
 	put_net(req->net);
+	kfree(req->peer);
 	kfree_sensitive(req);
 }
 
@@ -97,7 +99,7 @@ static void alts_hs_wake(struct sock *sk)
 	if (skwq_has_sleeper(wq))
 		wake_up_interruptible_poll(&wq->wait, EPOLLIN | EPOLLRDNORM | EPOLLOUT |
 					   EPOLLWRNORM | EPOLLERR);
-	sk_wake_async(sk, SOCK_WAKE_SPACE, POLL_OUT);
+	sk_wake_async(sk, SOCK_WAKE_IO, POLL_OUT);
 	rcu_read_unlock();
 }
 
@@ -110,16 +112,15 @@ static void alts_hs_clear_io_owner(struct alts_ctx *ctx)
 }
 
 /*
- * End an active request with @err (0: success, @peer holds the result).
- * Called with the namespace lock held; the caller drops the socket's
- * reference (returned as true) once it has unlocked.
+ * End an active request with @err (0: success, req->peer holds the
+ * result), counted as @stat. Called with the namespace lock held; the
+ * caller drops the socket's reference once it has unlocked.
  */
 static void alts_hs_complete(struct alts_hs_net *hn, struct alts_hs_req *req, int err,
-			     struct alts_peer_info *peer)
+			     enum alts_stat stat)
 {
 	struct alts_ctx *ctx = req->ctx;
 	struct sock *sk = ctx->sk;
-	enum alts_stat stat;
 
 	lockdep_assert_held(&hn->lock);
 	list_del_init(&req->list);
@@ -128,22 +129,11 @@ static void alts_hs_complete(struct alts_hs_net *hn, struct alts_hs_req *req, in
 	req->state = err ? ALTS_HS_FAILED : ALTS_HS_DONE;
 	ctx->hs = NULL;
 	alts_hs_clear_io_owner(ctx);
-
 	if (err) {
 		ctx->hs_err = err;
-		switch (err) {
-		case ETIMEDOUT:
-			stat = ALTS_STAT_HS_TIMED_OUT;
-			break;
-		case ECANCELED:
-			stat = ALTS_STAT_HS_CANCELLED;
-			break;
-		default:
-			stat = ALTS_STAT_HS_FAILED;
-		}
 	} else {
-		ctx->peer = peer;
-		stat = ALTS_STAT_HS_COMPLETED;
+		ctx->peer = req->peer;
+		req->peer = NULL;
 	}
 	alts_stat_inc(ctx->net, stat);
 	/* Pairs with the acquire in alts_hs_state(): whoever sees the
@@ -151,11 +141,11 @@ static void alts_hs_complete(struct alts_hs_net *hn, struct alts_hs_req *req, in
 	 */
 	smp_store_release(&ctx->hs_state, req->state);
 
-	/* Nobody waits in setsockopt for a non-blocking request: the
-	 * outcome goes to SO_ERROR. The socket is alive: close cancels an
-	 * active request under this lock before the socket goes away.
+	/* The error also goes to SO_ERROR, where a non-blocking asker finds
+	 * it. The socket is alive: close cancels an active request under
+	 * this lock before the socket goes away.
 	 */
-	if (err && req->nonblock) {
+	if (err) {
 		WRITE_ONCE(sk->sk_err, err);
 		/* as tcp_reset() does: the error before its report */
 		smp_wmb();
@@ -180,7 +170,7 @@ static void alts_hs_timeout(struct work_struct *work)
 
 	mutex_lock(&hn->lock);
 	if (req->state == ALTS_HS_PENDING || req->state == ALTS_HS_RUNNING) {
-		alts_hs_complete(hn, req, ETIMEDOUT, NULL);
+		alts_hs_complete(hn, req, ETIMEDOUT, ALTS_STAT_HS_TIMED_OUT);
 		ended = true;
 	}
 	mutex_unlock(&hn->lock);
@@ -189,11 +179,11 @@ static void alts_hs_timeout(struct work_struct *work)
 	alts_hs_req_put(req);		/* the work's */
 }
 
-static bool alts_hs_str_ok(const char *s, size_t size, bool may_be_empty)
+static bool alts_hs_str_ok(const char *s, size_t size, size_t max, bool may_be_empty)
 {
 	size_t len = strnlen(s, size);
 
-	if (len == size)
+	if (len > max)
 		return false;
 	if (!len)
 		return may_be_empty;
@@ -226,12 +216,14 @@ static int alts_hs_validate(const struct alts_handshake_req *p)
 		return -EINVAL;
 	if (p->role == ALTS_ROLE_SERVER && (p->flags & ALTS_HS_F_ANY_PEER))
 		return -EINVAL;
-	if (!alts_hs_str_ok(p->local_identity, sizeof(p->local_identity), true))
+	if (!alts_hs_str_ok(p->local_identity, sizeof(p->local_identity), ALTS_IDENTITY_MAX,
+			    true))
 		return -EINVAL;
 	for (i = 0; i < ALTS_HS_MAX_TARGETS; i++) {
 		const char *t = p->target_identities[i];
 
-		if (i < p->n_targets ? !alts_hs_str_ok(t, ALTS_IDENTITY_SIZE, false) :
+		if (i < p->n_targets ?
+		    !alts_hs_str_ok(t, ALTS_IDENTITY_SIZE, ALTS_IDENTITY_MAX, false) :
 				       !!memchr_inv(t, 0, ALTS_IDENTITY_SIZE))
 			return -EINVAL;
 	}
@@ -251,6 +243,12 @@ static struct alts_hs_req *alts_hs_req_alloc(struct sock *sk, struct alts_ctx *c
 	req = kzalloc(sizeof(*req), GFP_KERNEL_ACCOUNT);
 	if (!req)
 		return ERR_PTR(-ENOMEM);
+	/* Kept by the socket after success: charged to the asker, here. */
+	req->peer = kzalloc(sizeof(*req->peer), GFP_KERNEL_ACCOUNT);
+	if (!req->peer) {
+		err = -ENOMEM;
+		goto err;
+	}
 	if (copy_from_sockptr(&req->params, optval, sizeof(req->params))) {
 		err = -EFAULT;
 		goto err;
@@ -280,6 +278,7 @@ static struct alts_hs_req *alts_hs_req_alloc(struct sock *sk, struct alts_ctx *c
 	return req;
 
 err:
+	kfree(req->peer);
 	kfree_sensitive(req);
 	return ERR_PTR(err);
 }
@@ -304,13 +303,21 @@ static int alts_hs_submit(struct sock *sk, struct alts_ctx *ctx, struct alts_hs_
 		err = -EAGAIN;
 		goto out;
 	}
+	/* A reader already asleep in TCP would take the agent's bytes. */
+	WRITE_ONCE(ctx->hs_state, ALTS_HS_PENDING);
+	/* Pairs with the barrier in alts_plain_read_begin(). */
+	smp_mb();
+	if (atomic_read(&ctx->plain_readers)) {
+		WRITE_ONCE(ctx->hs_state, ALTS_HS_NONE);
+		err = -EBUSY;
+		goto out;
+	}
 	req->handle = ++hn->next_handle;
 	req->state = ALTS_HS_PENDING;
 	list_add_tail(&req->list, &hn->pending);
 	hn->count++;
 	ctx->hs = req;
 	ctx->hs_err = 0;
-	WRITE_ONCE(ctx->hs_state, ALTS_HS_PENDING);
 	alts_stat_inc(ctx->net, ALTS_STAT_CURR_HS_PENDING);
 	kref_get(&req->ref);
 	queue_delayed_work(alts_hs_wq, &req->timeout, req->deadline - jiffies);
@@ -364,7 +371,7 @@ bool alts_hs_cancel(struct alts_ctx *ctx)
 	mutex_lock(&hn->lock);
 	req = ctx->hs;
 	if (req)
-		alts_hs_complete(hn, req, ECANCELED, NULL);
+		alts_hs_complete(hn, req, ECANCELED, ALTS_STAT_HS_CANCELLED);
 	mutex_unlock(&hn->lock);
 	if (!req)
 		return false;
@@ -378,10 +385,10 @@ static int alts_hs_wait(struct sock *sk, struct alts_ctx *ctx)
 	int err;
 
 	/* Without the socket lock: the agent reads and writes the socket
-	 * meanwhile. The deadline is the request's timeout work.
+	 * meanwhile. The deadline is the request's timeout work. Suspend
+	 * freezes the wait; any signal cancels the request.
 	 */
-	err = wait_event_interruptible(*sk_sleep(sk),
-				       alts_hs_state(ctx) >= ALTS_HS_DONE);
+	err = wait_event_freezable(*sk_sleep(sk), alts_hs_state(ctx) >= ALTS_HS_DONE);
 	if (err) {
 		/* Not restartable: the request is gone once cancelled. */
 		if (alts_hs_cancel(ctx))
@@ -413,6 +420,10 @@ int alts_hs_request(struct sock *sk, struct alts_ctx *ctx, sockptr_t optval,
 	if (IS_ERR(req))
 		return PTR_ERR(req);
 	nonblock = req->nonblock;
+	/* Ours, until the agents are told: once submitted, the request can
+	 * complete (time out, be refused) at any moment.
+	 */
+	kref_get(&req->ref);
 
 	/* Sends already in progress finish before the agent's bytes. */
 	err = mutex_lock_interruptible(&ctx->tx_lock);
@@ -425,10 +436,6 @@ int alts_hs_request(struct sock *sk, struct alts_ctx *ctx, sockptr_t optval,
 	if (err)
 		goto err_free;
 
-	/* The socket's reference keeps @req until it completes; ours ends
-	 * here, so from now on it may be gone.
-	 */
-	kref_get(&req->ref);
 	if (alts_nl_notify_ready(ctx->net) == -ESRCH && alts_hs_withdraw(ctx, req)) {
 		alts_hs_req_put(req);
 		return -ESRCH;
@@ -440,6 +447,7 @@ int alts_hs_request(struct sock *sk, struct alts_ctx *ctx, sockptr_t optval,
 	return alts_hs_wait(sk, ctx);
 
 err_free:
+	alts_hs_req_put(req);
 	alts_hs_req_put(req);
 	return err;
 }
@@ -467,12 +475,14 @@ struct alts_hs_req *alts_hs_accept_next(struct net *net, u32 portid, const struc
 	list_for_each_entry(req, &hn->pending, list) {
 		struct socket *sock = req->ctx->sk->sk_socket;
 
+		if (!sock || !sock->file)
+			continue;
 		/* The file stays valid while its request is listed: its
 		 * release runs alts_close(), which must take this lock to
 		 * cancel the request. A file already on its way out is
 		 * skipped; its close will cancel the request.
 		 */
-		if (!sock || !get_file_rcu(sock->file))
+		if (!get_file_rcu(sock->file))
 			continue;
 		*filep = sock->file;
 		found = req;
@@ -512,10 +522,64 @@ void alts_hs_accept_undo(struct alts_hs_req *req)
 	mutex_unlock(&hn->lock);
 }
 
-static u8 alts_security_level(u16 protocol)
+/*
+ * The error the application sees for a failed handshake: codes that would
+ * read as "try again" or that the kernel keeps for itself become EIO.
+ */
+static int alts_hs_status_error(u32 status)
 {
-	return protocol == ALTSRP_GMAC_128 ? ALTS_SECURITY_INTEGRITY_ONLY :
-					     ALTS_SECURITY_INTEGRITY_AND_PRIVACY;
+	switch (status) {
+	case EAGAIN:
+	case EINPROGRESS:
+	case EALREADY:
+	case EINTR:
+	case EBUSY:
+		return -EIO;
+	default:
+		return status < 512 ? -(int)status : -EIO;
+	}
+}
+
+/* Does a success report hold what the application asked for? */
+static const char *alts_hs_check_success(struct alts_ctx *ctx, const struct alts_hs_req *req,
+					 const struct alts_hs_outcome *out)
+{
+	const struct alts_handshake_req *p = &req->params;
+	u8 side = p->role == ALTS_ROLE_SERVER ? ALTS_SIDE_SERVER : ALTS_SIDE_CLIENT;
+
+	if (!alts_tx_ready(ctx) || !alts_rx_ready(ctx))
+		return "keys are not installed in both directions";
+	if (ctx->side != side)
+		return "keys were installed for the other side";
+	if (p->record_protocols && !(p->record_protocols & BIT(ctx->protocol)))
+		return "record protocol not among those the application allowed";
+	if ((p->flags & ALTS_HS_F_REQUIRE_PFS) && !out->pfs)
+		return "the application required PFS";
+	if (p->max_frame_len && ctx->tx.max_frame_len != p->max_frame_len)
+		return "frame limit differs from the application's";
+	if (out->record_protocol && out->record_protocol != ctx->protocol)
+		return "record protocol differs from the installed keys";
+	if (out->max_frame_len && out->max_frame_len != ctx->tx.max_frame_len)
+		return "frame limit differs from the installed keys";
+	if (!out->peer_identity[0])
+		return "empty peer identity";
+	return NULL;
+}
+
+static void alts_hs_fill_peer(struct alts_ctx *ctx, struct alts_hs_req *req,
+			      const struct alts_hs_outcome *out)
+{
+	struct alts_peer_info *peer = req->peer;
+
+	peer->version = ALTS_HANDSHAKE_VERSION;
+	peer->record_protocol = ctx->protocol;
+	peer->security_level = ctx->protocol == ALTSRP_GMAC_128 ?
+			       ALTS_SECURITY_INTEGRITY_ONLY : ALTS_SECURITY_INTEGRITY_AND_PRIVACY;
+	peer->max_frame_len = ctx->tx.max_frame_len;
+	peer->flags = (out->resumed ? ALTS_PEER_F_RESUMED : 0) | (out->pfs ? ALTS_PEER_F_PFS : 0);
+	strscpy(peer->peer_identity, out->peer_identity, sizeof(peer->peer_identity));
+	strscpy(peer->local_identity, out->local_identity, sizeof(peer->local_identity));
+	strscpy(peer->app_protocol, out->app_protocol, sizeof(peer->app_protocol));
 }
 
 /**
@@ -524,18 +588,23 @@ static u8 alts_security_level(u16 protocol)
  * @handle: the request's handle
  * @portid: the sender's netlink port
  * @nlsk: the sender's netlink socket
- * @status: 0 or a positive errno
- * @peer: on success, what the handshake established (consumed on success)
+ * @out: the outcome
  * @extack: where to explain a refusal
+ *
+ * A success that does not hold what the application asked for (keys in
+ * both directions, for its side, with an allowed record protocol, PFS if
+ * required) is refused, and the request keeps running until a valid DONE
+ * or its deadline.
  *
  * Return: 0 if the outcome was taken, else why the message was refused.
  */
-int alts_hs_done(struct sock *sk, u64 handle, u32 portid, const struct sock *nlsk, int status,
-		 struct alts_peer_info **peer, struct netlink_ext_ack *extack)
+int alts_hs_done(struct sock *sk, u64 handle, u32 portid, const struct sock *nlsk,
+		 const struct alts_hs_outcome *out, struct netlink_ext_ack *extack)
 {
 	struct alts_ctx *ctx = alts_sk_ctx(sk);
 	struct alts_hs_net *hn;
 	struct alts_hs_req *req;
+	const char *why;
 	int err = 0;
 
 	if (!ctx) {
@@ -555,22 +624,21 @@ int alts_hs_done(struct sock *sk, u64 handle, u32 portid, const struct sock *nls
 		err = -EPERM;
 		goto out;
 	}
-	if (!status) {
-		/* Success means the application can use the socket at once. */
-		if (!alts_tx_ready(ctx) || !alts_rx_ready(ctx)) {
-			NL_SET_ERR_MSG(extack, "keys are not installed in both directions");
-			err = -EKEYREJECTED;
-			goto out;
-		}
-		(*peer)->version = ALTS_HANDSHAKE_VERSION;
-		(*peer)->record_protocol = ctx->protocol;
-		(*peer)->security_level = alts_security_level(ctx->protocol);
-		(*peer)->max_frame_len = ctx->tx.max_frame_len;
-		alts_hs_complete(hn, req, 0, *peer);
-		*peer = NULL;
-	} else {
-		alts_hs_complete(hn, req, status, NULL);
+	if (out->status) {
+		alts_hs_complete(hn, req, -alts_hs_status_error(out->status),
+				 ALTS_STAT_HS_FAILED);
+		goto out;
 	}
+	why = alts_hs_check_success(ctx, req, out);
+	if (why) {
+		/* NL_SET_ERR_MSG() wants a literal; these are. */
+		if (extack)
+			extack->_msg = why;
+		err = -EKEYREJECTED;
+		goto out;
+	}
+	alts_hs_fill_peer(ctx, req, out);
+	alts_hs_complete(hn, req, 0, ALTS_STAT_HS_COMPLETED);
 out:
 	mutex_unlock(&hn->lock);
 	if (!err) {
@@ -578,6 +646,36 @@ out:
 		alts_hs_req_put(req);
 	}
 	return err;
+}
+
+/**
+ * alts_hs_agent_gone() - an agent's netlink socket was released
+ * @net: its namespace
+ * @portid: its port
+ *
+ * Nobody can report the outcome of the requests it accepted any more: they
+ * fail now rather than at their deadline.
+ */
+void alts_hs_agent_gone(struct net *net, u32 portid)
+{
+	struct alts_hs_net *hn = alts_hs_net(net);
+	struct alts_hs_req *req, *tmp;
+	LIST_HEAD(gone);
+
+	mutex_lock(&hn->lock);
+	list_for_each_entry_safe(req, tmp, &hn->running, list) {
+		if (req->agent_portid != portid)
+			continue;
+		alts_hs_complete(hn, req, ECONNABORTED, ALTS_STAT_HS_FAILED);
+		list_add_tail(&req->list, &gone);
+	}
+	mutex_unlock(&hn->lock);
+
+	list_for_each_entry_safe(req, tmp, &gone, list) {
+		list_del(&req->list);
+		alts_hs_stop_timer(req);
+		alts_hs_req_put(req);
+	}
 }
 
 /**
@@ -737,6 +835,7 @@ int alts_hs_init(void)
 
 void alts_hs_exit(void)
 {
-	unregister_pernet_subsys(&alts_hs_net_ops);
+	/* Timeout work may still run after the last socket went away. */
 	destroy_workqueue(alts_hs_wq);
+	unregister_pernet_subsys(&alts_hs_net_ops);
 }

@@ -232,37 +232,55 @@ static int alts_ioctl(struct sock *sk, int cmd, unsigned long arg)
 
 /*
  * Data path entry points: while a handshake runs, only its agent may move
- * bytes, so the application's never interleave with the handshake's.
+ * bytes, so the application's never interleave with the handshake's. The
+ * transmit side checks under tx_lock (tx.c). A plain read can sleep in TCP
+ * for as long as it likes, so readers without RX keys announce themselves
+ * and a handshake request finding one fails with EBUSY; each side orders
+ * its announcement before looking at the other's (alts_hs_submit()).
  */
-static int alts_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
+static int alts_plain_read_begin(struct alts_ctx *ctx)
 {
-	int err = alts_hs_gate(alts_get_ctx(sk));
+	int err;
 
-	return err ?: alts_tx_sendmsg(sk, msg, size);
-}
-
-static int alts_sendpage(struct sock *sk, struct page *page, int offset, size_t size,
-			 int flags)
-{
-	int err = alts_hs_gate(alts_get_ctx(sk));
-
-	return err ?: alts_tx_sendpage(sk, page, offset, size, flags);
+	atomic_inc(&ctx->plain_readers);
+	/* Pairs with the barrier in alts_hs_submit(). */
+	smp_mb__after_atomic();
+	err = alts_hs_gate(ctx);
+	if (err)
+		atomic_dec(&ctx->plain_readers);
+	return err;
 }
 
 static int alts_recvmsg(struct sock *sk, struct msghdr *msg, size_t len, int flags,
 			int *addr_len)
 {
-	int err = alts_hs_gate(alts_get_ctx(sk));
+	struct alts_ctx *ctx = alts_get_ctx(sk);
+	int ret;
 
-	return err ?: alts_rx_recvmsg(sk, msg, len, flags, addr_len);
+	if (alts_rx_ready(ctx))
+		return alts_rx_recvmsg(sk, msg, len, flags, addr_len);
+	ret = alts_plain_read_begin(ctx);
+	if (ret)
+		return ret;
+	ret = alts_rx_recvmsg(sk, msg, len, flags, addr_len);
+	atomic_dec(&ctx->plain_readers);
+	return ret;
 }
 
 static ssize_t alts_splice_read(struct socket *sock, loff_t *ppos,
 				struct pipe_inode_info *pipe, size_t len, unsigned int flags)
 {
-	int err = alts_hs_gate(alts_get_ctx(sock->sk));
+	struct alts_ctx *ctx = alts_get_ctx(sock->sk);
+	ssize_t ret;
 
-	return err ?: alts_rx_splice_read(sock, ppos, pipe, len, flags);
+	if (alts_rx_ready(ctx))
+		return alts_rx_splice_read(sock, ppos, pipe, len, flags);
+	ret = alts_plain_read_begin(ctx);
+	if (ret)
+		return ret;
+	ret = alts_rx_splice_read(sock, ppos, pipe, len, flags);
+	atomic_dec(&ctx->plain_readers);
+	return ret;
 }
 
 static int alts_shutdown(struct socket *sock, int how)
@@ -404,8 +422,8 @@ static void alts_build_tables(struct alts_family_tables *t, struct sock *sk)
 	prot->setsockopt = alts_setsockopt;
 	prot->getsockopt = alts_getsockopt;
 	prot->ioctl = alts_ioctl;
-	prot->sendmsg = alts_sendmsg;
-	prot->sendpage = alts_sendpage;
+	prot->sendmsg = alts_tx_sendmsg;
+	prot->sendpage = alts_tx_sendpage;
 	prot->splice_eof = alts_tx_splice_eof;
 	prot->recvmsg = alts_recvmsg;
 	prot->sock_is_readable = alts_rx_is_readable;

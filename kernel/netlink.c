@@ -36,9 +36,9 @@ static const struct nla_policy alts_nl_done_policy[ALTS_A_MAX + 1] = {
 	[ALTS_A_SOCKFD] = { .type = NLA_S32 },
 	[ALTS_A_HANDLE] = { .type = NLA_U64 },
 	[ALTS_A_STATUS] = NLA_POLICY_MAX(NLA_U32, MAX_ERRNO),
-	[ALTS_A_PEER_IDENTITY] = { .type = NLA_NUL_STRING, .len = ALTS_IDENTITY_SIZE - 1 },
-	[ALTS_A_LOCAL_IDENTITY] = { .type = NLA_NUL_STRING, .len = ALTS_IDENTITY_SIZE - 1 },
-	[ALTS_A_APP_PROTOCOL] = { .type = NLA_NUL_STRING, .len = ALTS_APP_PROTOCOL_SIZE - 1 },
+	[ALTS_A_PEER_IDENTITY] = { .type = NLA_NUL_STRING, .len = ALTS_IDENTITY_MAX },
+	[ALTS_A_LOCAL_IDENTITY] = { .type = NLA_NUL_STRING, .len = ALTS_IDENTITY_MAX },
+	[ALTS_A_APP_PROTOCOL] = { .type = NLA_NUL_STRING, .len = ALTS_APP_PROTOCOL_MAX },
 	[ALTS_A_RECORD_PROTOCOL] = NLA_POLICY_RANGE(NLA_U32, ALTSRP_GCM_AES128,
 						    ALTSRP_GMAC_128),
 	[ALTS_A_MAX_FRAME_LEN] = { .type = NLA_U32 },
@@ -205,38 +205,43 @@ err_msg:
 	return err;
 }
 
+static void alts_nl_parse_outcome(struct nlattr **a, struct alts_hs_outcome *out)
+{
+	out->status = nla_get_u32(a[ALTS_A_STATUS]);
+	if (a[ALTS_A_PEER_IDENTITY])
+		nla_strscpy(out->peer_identity, a[ALTS_A_PEER_IDENTITY],
+			    sizeof(out->peer_identity));
+	if (a[ALTS_A_LOCAL_IDENTITY])
+		nla_strscpy(out->local_identity, a[ALTS_A_LOCAL_IDENTITY],
+			    sizeof(out->local_identity));
+	if (a[ALTS_A_APP_PROTOCOL])
+		nla_strscpy(out->app_protocol, a[ALTS_A_APP_PROTOCOL],
+			    sizeof(out->app_protocol));
+	if (a[ALTS_A_RECORD_PROTOCOL])
+		out->record_protocol = nla_get_u32(a[ALTS_A_RECORD_PROTOCOL]);
+	if (a[ALTS_A_MAX_FRAME_LEN])
+		out->max_frame_len = nla_get_u32(a[ALTS_A_MAX_FRAME_LEN]);
+	out->resumed = a[ALTS_A_RESUMED] && nla_get_u8(a[ALTS_A_RESUMED]);
+	out->pfs = a[ALTS_A_PFS] && nla_get_u8(a[ALTS_A_PFS]);
+}
+
 static int alts_nl_done_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	struct nlattr **a = info->attrs;
-	struct alts_peer_info *peer = NULL;
+	struct alts_hs_outcome *out;
 	struct socket *sock;
-	u32 status;
 	int err;
 
 	if (GENL_REQ_ATTR_CHECK(info, ALTS_A_SOCKFD) ||
 	    GENL_REQ_ATTR_CHECK(info, ALTS_A_HANDLE) ||
 	    GENL_REQ_ATTR_CHECK(info, ALTS_A_STATUS))
 		return -EINVAL;
-	status = nla_get_u32(a[ALTS_A_STATUS]);
-	if (!status) {
-		if (GENL_REQ_ATTR_CHECK(info, ALTS_A_PEER_IDENTITY))
-			return -EINVAL;
-		peer = kzalloc(sizeof(*peer), GFP_KERNEL_ACCOUNT);
-		if (!peer)
-			return -ENOMEM;
-		nla_strscpy(peer->peer_identity, a[ALTS_A_PEER_IDENTITY],
-			    sizeof(peer->peer_identity));
-		if (a[ALTS_A_LOCAL_IDENTITY])
-			nla_strscpy(peer->local_identity, a[ALTS_A_LOCAL_IDENTITY],
-				    sizeof(peer->local_identity));
-		if (a[ALTS_A_APP_PROTOCOL])
-			nla_strscpy(peer->app_protocol, a[ALTS_A_APP_PROTOCOL],
-				    sizeof(peer->app_protocol));
-		if (a[ALTS_A_RESUMED] && nla_get_u8(a[ALTS_A_RESUMED]))
-			peer->flags |= ALTS_PEER_F_RESUMED;
-		if (a[ALTS_A_PFS] && nla_get_u8(a[ALTS_A_PFS]))
-			peer->flags |= ALTS_PEER_F_PFS;
-	}
+	if (!nla_get_u32(a[ALTS_A_STATUS]) && GENL_REQ_ATTR_CHECK(info, ALTS_A_PEER_IDENTITY))
+		return -EINVAL;
+	out = kzalloc(sizeof(*out), GFP_KERNEL);
+	if (!out)
+		return -ENOMEM;
+	alts_nl_parse_outcome(a, out);
 
 	sock = sockfd_lookup(nla_get_s32(a[ALTS_A_SOCKFD]), &err);
 	if (!sock) {
@@ -244,12 +249,26 @@ static int alts_nl_done_doit(struct sk_buff *skb, struct genl_info *info)
 		goto out;
 	}
 	err = alts_hs_done(sock->sk, nla_get_u64(a[ALTS_A_HANDLE]), info->snd_portid,
-			   NETLINK_CB(skb).sk, status, &peer, info->extack);
+			   NETLINK_CB(skb).sk, out, info->extack);
 	sockfd_put(sock);
 out:
-	kfree(peer);
+	kfree(out);
 	return err;
 }
+
+/* An agent's netlink socket went away: fail what it had accepted. */
+static int alts_nl_release(struct notifier_block *nb, unsigned long event, void *ptr)
+{
+	struct netlink_notify *n = ptr;
+
+	if (event == NETLINK_URELEASE && n->protocol == NETLINK_GENERIC)
+		alts_hs_agent_gone(n->net, n->portid);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block alts_nl_notifier = {
+	.notifier_call = alts_nl_release,
+};
 
 static const struct genl_ops alts_nl_ops[] = {
 	{
@@ -282,10 +301,19 @@ static struct genl_family alts_nl_family __ro_after_init = {
 
 int __init alts_nl_init(void)
 {
-	return genl_register_family(&alts_nl_family);
+	int err;
+
+	err = netlink_register_notifier(&alts_nl_notifier);
+	if (err)
+		return err;
+	err = genl_register_family(&alts_nl_family);
+	if (err)
+		netlink_unregister_notifier(&alts_nl_notifier);
+	return err;
 }
 
 void alts_nl_exit(void)
 {
 	genl_unregister_family(&alts_nl_family);
+	netlink_unregister_notifier(&alts_nl_notifier);
 }

@@ -246,8 +246,10 @@ int alts_tx_sendmsg(struct sock *sk, struct msghdr *msg, size_t size)
 	ret = mutex_lock_interruptible(&ctx->tx_lock);
 	if (ret)
 		return ret;
-	if (!ctx->tx_conf) {
-		ret = ctx->sk_proto->sendmsg(sk, msg, size);
+	/* Under tx_lock, which a handshake request takes to start. */
+	ret = alts_hs_gate(ctx);
+	if (ret || !ctx->tx_conf) {
+		ret = ret ?: ctx->sk_proto->sendmsg(sk, msg, size);
 		mutex_unlock(&ctx->tx_lock);
 		return ret;
 	}
@@ -278,8 +280,9 @@ int alts_tx_sendpage(struct sock *sk, struct page *page, int offset, size_t size
 	ret = mutex_lock_interruptible(&ctx->tx_lock);
 	if (ret)
 		return ret;
-	if (!ctx->tx_conf) {
-		ret = ctx->sk_proto->sendpage(sk, page, offset, size, flags);
+	ret = alts_hs_gate(ctx);
+	if (ret || !ctx->tx_conf) {
+		ret = ret ?: ctx->sk_proto->sendpage(sk, page, offset, size, flags);
 		mutex_unlock(&ctx->tx_lock);
 		return ret;
 	}

@@ -146,14 +146,23 @@ static uint16_t first_proto(uint32_t mask)
 	return ALTSRP_GCM_AES128;
 }
 
+/*
+ * The agent shares the application's open file: it leaves its flags alone
+ * and waits with poll.
+ */
 static bool io_exact(int fd, void *buf, size_t len, bool wr)
 {
 	char *p = buf;
 
 	while (len) {
-		ssize_t n = wr ? send(fd, p, len, MSG_NOSIGNAL) : recv(fd, p, len, 0);
+		struct pollfd pfd = { .fd = fd, .events = wr ? POLLOUT : POLLIN };
+		ssize_t n;
 
-		if (n < 0 && errno == EINTR)
+		if (poll(&pfd, 1, 10000) != 1)
+			return false;
+		n = wr ? send(fd, p, len, MSG_NOSIGNAL | MSG_DONTWAIT) :
+			 recv(fd, p, len, MSG_DONTWAIT);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
 		if (n <= 0)
 			return false;
@@ -168,7 +177,6 @@ static bool fake_hello(int fd, uint8_t role)
 {
 	char mine[HELLO_LEN] = "ALTS-CH", theirs[HELLO_LEN], want[HELLO_LEN] = "ALTS-SH";
 
-	set_nonblock(fd, false);
 	if (role == ALTS_ROLE_SERVER) {
 		memcpy(mine, "ALTS-SH", HELLO_LEN);
 		memcpy(want, "ALTS-CH", HELLO_LEN);
@@ -597,6 +605,7 @@ TEST_F(hs, refused)
 	EXPECT_EQ(getsockopt(self->cli, SOL_ALTS, ALTS_PEER_INFO, &pi, &len), -1);
 	EXPECT_EQ(errno, ENODATA);
 	EXPECT_EQ(hs_request(self->cli, ALTS_ROLE_CLIENT, 0, 10000), -EALREADY);
+	EXPECT_EQ(so_error(self->cli), EACCES);
 
 	set_nonblock(self->srv, true);
 	ASSERT_EQ(hs_request(self->srv, ALTS_ROLE_SERVER, 0, 10000), -EINPROGRESS);
@@ -783,13 +792,83 @@ TEST_F(solo, timeout_without_accept)
 	EXPECT_EQ(errno, ETIMEDOUT);
 }
 
+/* Requests die with the netlink socket that accepted them, not later. */
 TEST_F(solo, agent_dies_after_accept)
 {
 	struct agent a = { 0 };
+	struct timespec t0, t1;
 
 	ASSERT_TRUE(agent_start(&a, AGENT_DIE));
-	ASSERT_EQ(hs_request(self->cli, ALTS_ROLE_CLIENT, 0, 500), -ETIMEDOUT);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ASSERT_EQ(hs_request(self->cli, ALTS_ROLE_CLIENT, 0, ALTS_HS_TIMEOUT_MAX_MS),
+		  -ECONNABORTED);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	/* an outcome, not the deadline ten minutes away */
+	EXPECT_LT(t1.tv_sec - t0.tv_sec, ALTS_HS_TIMEOUT_MAX_MS / 1000);
 	agent_stop(&a);
+}
+
+/*
+ * A request may complete while its submitter is still on its way out:
+ * deadlines that pass at once, and an agent that refuses at once.
+ */
+TEST_F(solo, immediate_outcomes)
+{
+	struct agent a = { 0 };
+	int i, n = 200 / test_scale(), c, s, ret;
+
+	self->helper = idle_agent_start();
+	ASSERT_GT(self->helper, 0);
+	for (i = 0; i < n; i++) {
+		ASSERT_TRUE(hs_pair(AF_INET, &c, &s));
+		ret = hs_request(c, ALTS_ROLE_CLIENT, 0, 1);
+		EXPECT_EQ(ret, -ETIMEDOUT);
+		close(c);
+		close(s);
+	}
+	child_stop(self->helper);
+	self->helper = 0;
+	ASSERT_TRUE(agent_start(&a, AGENT_REFUSE));
+	for (i = 0; i < n; i++) {
+		ASSERT_TRUE(hs_pair(AF_INET6, &c, &s));
+		set_nonblock(c, i & 1);
+		ret = hs_request(c, ALTS_ROLE_CLIENT, 0, 1 + i % 3);
+		if (i & 1) {
+			EXPECT_EQ(ret, -EINPROGRESS);
+		} else {
+			EXPECT_TRUE(ret == -EACCES || ret == -ETIMEDOUT);
+		}
+		close(c);
+		close(s);
+	}
+	agent_stop(&a);
+}
+
+static void *blocked_reader(void *arg)
+{
+	char c;
+
+	return (void *)(long)recv(*(int *)arg, &c, 1, 0);
+}
+
+/* A plain read already asleep in TCP would take the agent's bytes. */
+TEST_F(solo, refused_while_a_reader_waits)
+{
+	pthread_t tid;
+	void *ret;
+
+	self->helper = idle_agent_start();
+	ASSERT_GT(self->helper, 0);
+	ASSERT_EQ(pthread_create(&tid, NULL, blocked_reader, &self->cli), 0);
+	usleep(200000);
+	EXPECT_EQ(hs_request(self->cli, ALTS_ROLE_CLIENT, 0, 10000), -EBUSY);
+	EXPECT_EQ(hs_status(self->cli).state, ALTS_HS_NONE);
+	ASSERT_TRUE(write_all(self->srv, "z", 1));
+	pthread_join(tid, &ret);
+	EXPECT_EQ((long)ret, 1);
+	/* with the reader gone, the request goes through */
+	set_nonblock(self->cli, true);
+	EXPECT_EQ(hs_request(self->cli, ALTS_ROLE_CLIENT, 0, 10000), -EINPROGRESS);
 }
 
 static void on_alarm(int sig)
@@ -919,6 +998,12 @@ TEST_F(solo, done_authorization)
 	EXPECT_STRNE(ag.ext_ack, "");
 	ok.peer_identity = NULL;
 	EXPECT_EQ(genl_done(&ag, r.fd, r.handle, &ok), -EINVAL);
+	ok.peer_identity = "";
+	EXPECT_EQ(genl_done(&ag, r.fd, r.handle, &ok), -EKEYREJECTED);
+	ok.peer_identity = "p";
+	/* keyed, but for the wrong side: refused */
+	ASSERT_EQ(install_both(r.fd, ALTSRP_GCM_AES128, ALTS_ROLE_SERVER), 0);
+	EXPECT_EQ(genl_done(&ag, r.fd, r.handle, &ok), -EKEYREJECTED);
 	EXPECT_EQ(hs_status(self->cli).state, ALTS_HS_RUNNING);
 	EXPECT_EQ(genl_done(&ag, r.fd, r.handle, &fail), 0);
 	EXPECT_EQ(genl_done(&ag, r.fd, r.handle, &fail), -ENOENT);
@@ -926,6 +1011,58 @@ TEST_F(solo, done_authorization)
 	close(r.fd);
 	genl_agent_close(&ag);
 	genl_agent_close(&other);
+}
+
+/* DONE success must hold what the application asked for. */
+TEST_F(solo, done_checks_the_request)
+{
+	struct genl_outcome ok = { .peer_identity = "p", .resumed = 0, .pfs = 0 };
+	struct genl_outcome st = { .resumed = -1, .pfs = -1 };
+	struct alts_handshake_req req;
+	struct genl_agent ag;
+	struct genl_request r;
+	int c[4], s[4], i;
+
+	ASSERT_EQ(genl_agent_open(&ag, true), 0);
+	for (i = 0; i < 4; i++) {
+		ASSERT_TRUE(hs_pair(AF_INET, &c[i], &s[i]));
+		set_nonblock(c[i], true);
+		hs_req_init(&req, ALTS_ROLE_CLIENT, 1u << ALTSRP_GCM_AES128, 10000);
+		if (i == 1)
+			req.flags = ALTS_HS_F_REQUIRE_PFS;
+		ASSERT_EQ(setsockopt(c[i], SOL_ALTS, ALTS_HANDSHAKE, &req, sizeof(req)), -1);
+		ASSERT_EQ(errno, EINPROGRESS);
+		ASSERT_EQ(genl_accept(&ag, &r), 0);
+		switch (i) {
+		case 0:
+			/* integrity only where the application wanted privacy */
+			ASSERT_EQ(install_both(r.fd, ALTSRP_GMAC_128, ALTS_ROLE_CLIENT), 0);
+			EXPECT_EQ(genl_done(&ag, r.fd, r.handle, &ok), -EKEYREJECTED);
+			st.status = 512;	/* ERESTARTSYS is the kernel's own */
+			break;
+		case 1:
+			ASSERT_EQ(install_both(r.fd, ALTSRP_GCM_AES128, ALTS_ROLE_CLIENT), 0);
+			EXPECT_EQ(genl_done(&ag, r.fd, r.handle, &ok), -EKEYREJECTED);
+			st.status = EAGAIN;
+			break;
+		case 2:
+			ASSERT_EQ(install_both(r.fd, ALTSRP_GCM_AES128, ALTS_ROLE_CLIENT), 0);
+			ok.record_protocol = ALTSRP_GMAC_128;	/* a report that lies */
+			EXPECT_EQ(genl_done(&ag, r.fd, r.handle, &ok), -EKEYREJECTED);
+			st.status = EPROTO;
+			break;
+		case 3:
+			st.status = 4000;
+			break;
+		}
+		EXPECT_EQ(genl_done(&ag, r.fd, r.handle, &st), 0);
+		EXPECT_EQ(hs_status(c[i]).state, ALTS_HS_FAILED);
+		EXPECT_EQ(hs_status(c[i]).error, i == 2 ? EPROTO : EIO);
+		close(r.fd);
+		close(c[i]);
+		close(s[i]);
+	}
+	genl_agent_close(&ag);
 }
 
 /* Without CAP_NET_ADMIN: no group, no ACCEPT, no DONE. */

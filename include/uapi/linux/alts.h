@@ -114,33 +114,43 @@ struct alts_crypto_info {
  * handshake's error. A non-blocking socket gets EINPROGRESS and polls
  * writable once the handshake has ended; SO_ERROR and getsockopt(
  * ALTS_HANDSHAKE) then tell the outcome. While the handshake runs, send,
- * recv, sendfile and splice by the application fail with EBUSY and poll
- * reports neither readable nor writable; after a failed handshake they fail
- * with the handshake's error (ECANCELED after a cancel): the stream is in
- * an unknown state and the socket can only be closed.
+ * recv, sendfile, splice and shutdown by the application fail with EBUSY
+ * and poll reports neither readable nor writable; after a failed handshake
+ * they fail with the handshake's error (ECANCELED after a cancel), which is
+ * also the socket error: the stream is in an unknown state and the socket
+ * can only be closed. Any signal ends the wait of a blocking socket and
+ * cancels the handshake (also a stop signal or a debugger attaching;
+ * system suspend does not).
  *
  * Errors of ALTS_HANDSHAKE itself:
  *	EINVAL		bad request (version, role, flags, reserved fields,
  *			unterminated or empty strings, no target identity for
  *			a client without ALTS_HS_F_ANY_PEER, unknown record
  *			protocol, timeout above ALTS_HS_TIMEOUT_MAX_MS)
- *	ENOTCONN	the socket is not connected
+ *	ENOTCONN	the socket is not connected (any more)
  *	EISCONN		keys are installed or a handshake already succeeded
  *	EALREADY	a handshake is already running (or failed) on the socket
+ *	EBUSY		another thread is reading the socket (a plain recv or
+ *			splice would take the handshake's bytes)
  *	ESRCH		no handshake agent listens in this network namespace
  *	EAGAIN		too many handshakes pending in this network namespace
  *	EINPROGRESS	non-blocking socket: the handshake started
- *	EINTR		a signal interrupted the wait; the handshake is cancelled
+ *	EINTR		a signal interrupted the call; the handshake, if it
+ *			had started, is cancelled
  *	ETIMEDOUT	no outcome before the deadline (enforced by the kernel)
+ *	ECONNABORTED	the agent that took the request went away
  *	EACCES		the peer was not authenticated or not authorized, or
  *			the agent's policy refused this caller's request
  *	ECONNRESET	the peer closed the connection during the handshake
  *	EPROTO		the peer sent a malformed handshake
  *	EIO		any other handshake failure
+ * (an agent may report other errnos; codes meaning "try again" become EIO)
  */
 #define ALTS_HANDSHAKE_VERSION		1
-#define ALTS_IDENTITY_SIZE		520	/* up to 512 bytes + NUL, padded */
-#define ALTS_APP_PROTOCOL_SIZE		72	/* up to 64 bytes + NUL, padded */
+#define ALTS_IDENTITY_MAX		512	/* bytes of an identity, at most */
+#define ALTS_IDENTITY_SIZE		520	/* room for one, its NUL, padding */
+#define ALTS_APP_PROTOCOL_MAX		64
+#define ALTS_APP_PROTOCOL_SIZE		72
 #define ALTS_HS_MAX_TARGETS		8
 #define ALTS_HS_TIMEOUT_DEFAULT_MS	10000
 #define ALTS_HS_TIMEOUT_MAX_MS		600000
@@ -223,6 +233,7 @@ enum alts_security_level {
  * @version: ALTS_HANDSHAKE_VERSION
  * @record_protocol: an enum alts_record_protocol value
  * @security_level: an enum alts_security_level value
+ * @reserved0: zero
  * @flags: ALTS_PEER_F_* bits
  * @max_frame_len: largest frame (L) this side sends
  * @reserved: zero
@@ -266,7 +277,13 @@ struct alts_peer_info {
  * The agent does the handshake's I/O on SOCKFD from the process that
  * accepted it, or from a process that first presents COOKIE with
  * setsockopt(SOCKFD, SOL_ALTS, ALTS_HANDSHAKE_CLAIM, &cookie, 8); it
- * installs ALTS_TX and ALTS_RX itself.
+ * installs ALTS_TX and ALTS_RX itself. SOCKFD refers to the application's
+ * own open file: the agent must not change its flags (O_NONBLOCK, O_ASYNC,
+ * owner) and uses MSG_DONTWAIT and poll instead. Success is refused
+ * (EKEYREJECTED) unless both directions are keyed for the request's role,
+ * with a record protocol the request allowed and PFS if it required it.
+ * Requests an agent accepted fail with ECONNABORTED when its netlink
+ * socket is closed.
  */
 #define ALTS_GENL_NAME		"alts"
 #define ALTS_GENL_VERSION	1
