@@ -166,14 +166,11 @@ static int write_key_or_complain(const char *path, const char *type, const uint8
 
 static int read_key_or_complain(const char *path, const char *type, uint8_t key[32])
 {
-	int ret = alts_read_key(path, type, key);
+	char why[256] = "";
+	int ret = alts_read_key_why(path, type, key, why, sizeof(why));
 
-	if (ret == -EPERM)
-		fprintf(stderr, "%s: private key file must not be accessible by group or others\n", path);
-	else if (ret == -EINVAL)
-		fprintf(stderr, "%s: not a %s key file\n", path, type);
-	else if (ret)
-		fprintf(stderr, "%s: %s\n", path, strerror(-ret));
+	if (ret)
+		fprintf(stderr, "%s: %s\n", path, why[0] ? why : strerror(-ret));
 	return ret;
 }
 
@@ -400,18 +397,15 @@ static int cmd_resumption_key(struct opts *o)
 {
 	uint8_t *old = NULL, idr[ALTS_IDR_LEN], key[ALTS_RES_KEY_LEN];
 	size_t old_len = 0, n, cap;
-	char *text = NULL, *line, *cur;
+	char *text = NULL, *line, *cur, why[256] = "";
 	int ret = -1, kept = 0;
 
 	if (need(o->out, "out"))
 		return -1;
-	ret = alts_read_secret_file(o->out, &old, &old_len, 1 << 16);
-	if (ret == -EPERM) {
-		fprintf(stderr, "%s: must not be accessible by group or others\n", o->out);
-		return -1;
-	}
+	ret = alts_read_file_kind(o->out, ALTS_FILE_SECRET, &old, &old_len, 1 << 16, why,
+				  sizeof(why));
 	if (ret && ret != -ENOENT) {
-		fprintf(stderr, "%s: %s\n", o->out, strerror(-ret));
+		fprintf(stderr, "%s: %s\n", o->out, why[0] ? why : strerror(-ret));
 		return -1;
 	}
 	ret = -1;

@@ -578,18 +578,23 @@ static char *next_line(char **cur)
 	return line;
 }
 
-static int load_text(const char *path, bool secret, char **out)
+/* A trust or secret text file; on failure err names the file and the reason. */
+static int load_text(const char *path, enum alts_file_kind kind, char **out, char *err,
+		     size_t elen)
 {
+	char why[256] = "";
 	uint8_t *buf;
 	size_t len;
-	int err;
+	int ret;
 
-	err = secret ? alts_read_secret_file(path, &buf, &len, 1 << 20)
-		     : alts_read_file(path, &buf, &len, 1 << 20);
-	if (err)
-		return err;
+	ret = alts_read_file_kind(path, kind, &buf, &len, 1 << 20, why, sizeof(why));
+	if (ret) {
+		snprintf(err, elen, "%s: %s", path, why[0] ? why : strerror(-ret));
+		return ret;
+	}
 	if (memchr(buf, 0, len)) {
 		OPENSSL_clear_free(buf, len + 1);
+		snprintf(err, elen, "%s: contains a NUL byte", path);
 		return -EINVAL;
 	}
 	*out = (char *)buf;
@@ -603,8 +608,8 @@ static int load_roots(struct alts_creds *c, const char *path, char *err, size_t 
 	char *text, *cur, *line, *save;
 	int ret = 0, lineno = 0;
 
-	if ((ret = load_text(path, false, &text)))
-		goto io;
+	if ((ret = load_text(path, ALTS_FILE_TRUST, &text, err, elen)))
+		return ret;
 	cur = text;
 	while ((line = next_line(&cur))) {
 		char *name = strtok_r(line, SEP, &save), *hex = strtok_r(NULL, SEP, &save);
@@ -622,9 +627,6 @@ static int load_roots(struct alts_creds *c, const char *path, char *err, size_t 
 	}
 	free(text);
 	return ret;
-io:
-	snprintf(err, elen, "%s: %s", path, strerror(-ret));
-	return ret;
 }
 
 static int load_crl(struct alts_creds *c, const char *path, char *err, size_t elen)
@@ -632,10 +634,8 @@ static int load_crl(struct alts_creds *c, const char *path, char *err, size_t el
 	char *text, *cur, *line, *save, *end;
 	int ret, lineno = 0;
 
-	if ((ret = load_text(path, false, &text))) {
-		snprintf(err, elen, "%s: %s", path, strerror(-ret));
+	if ((ret = load_text(path, ALTS_FILE_TRUST, &text, err, elen)))
 		return ret;
-	}
 	cur = text;
 	while ((line = next_line(&cur))) {
 		char *tok = strtok_r(line, SEP, &save);
@@ -661,10 +661,8 @@ static int load_policy(struct alts_creds *c, const char *path, char *err, size_t
 	char *text, *cur, *line, *save;
 	int ret, lineno = 0;
 
-	if ((ret = load_text(path, false, &text))) {
-		snprintf(err, elen, "%s: %s", path, strerror(-ret));
+	if ((ret = load_text(path, ALTS_FILE_TRUST, &text, err, elen)))
 		return ret;
-	}
 	cur = text;
 	while ((line = next_line(&cur))) {
 		char *issuer = strtok_r(line, SEP, &save), *cats, *pat, *s2, *cat;
@@ -706,10 +704,8 @@ static int load_res_keys(struct alts_creds *c, const char *path, char *err, size
 	int ret, lineno = 0;
 	size_t len;
 
-	if ((ret = load_text(path, true, &text))) {
-		snprintf(err, elen, "%s: %s", path, strerror(-ret));
+	if ((ret = load_text(path, ALTS_FILE_SECRET, &text, err, elen)))
 		return ret;
-	}
 	len = strlen(text);
 	cur = text;
 	while ((line = next_line(&cur))) {
@@ -741,6 +737,7 @@ int alts_creds_load(struct alts_creds **out, const struct alts_creds_paths *p,
 {
 	struct alts_creds *c = alts_creds_new();
 	uint8_t priv[32], *cert = NULL;
+	char why[256] = "";
 	size_t cert_len;
 	int ret;
 
@@ -751,11 +748,9 @@ int alts_creds_load(struct alts_creds **out, const struct alts_creds_paths *p,
 		snprintf(err, elen, "%s: %s", p->cert, strerror(-ret));
 		goto fail;
 	}
-	ret = alts_read_key(p->key, "x25519", priv);
+	ret = alts_read_key_why(p->key, "x25519", priv, why, sizeof(why));
 	if (ret) {
-		snprintf(err, elen, "%s: %s", p->key,
-			 ret == -EPERM ? "private key file must not be accessible by group or others"
-				       : "not a readable x25519 key file");
+		snprintf(err, elen, "%s: %s", p->key, why[0] ? why : strerror(-ret));
 		goto fail;
 	}
 	ret = alts_creds_set_cert(c, cert, cert_len, priv);

@@ -73,10 +73,21 @@ int alts_creds_load(struct alts_creds **out, const struct alts_creds_paths *p,
 		    char *err, size_t err_len);
 
 /* Files (keyfile.c). */
+enum alts_file_kind {
+	ALTS_FILE_PLAIN,	/* certificates, requests: read as they are */
+	ALTS_FILE_TRUST,	/* roots, policy, CRL: no symlink, owner, no group/world write */
+	ALTS_FILE_SECRET,	/* keys: as TRUST, and no group/world access at all */
+};
+
+/* why (optional) receives what is wrong with the file, without its name. */
+int alts_read_file_kind(const char *path, enum alts_file_kind kind, uint8_t **out, size_t *len,
+			size_t max, char *why, size_t why_len);
 int alts_read_file(const char *path, uint8_t **out, size_t *len, size_t max);
 int alts_read_secret_file(const char *path, uint8_t **out, size_t *len, size_t max);
 int alts_write_file(const char *path, const void *data, size_t len, int mode);
 int alts_read_key(const char *path, const char *type, uint8_t key[32]);
+int alts_read_key_why(const char *path, const char *type, uint8_t key[32], char *why,
+		      size_t why_len);
 int alts_write_key(const char *path, const char *type, const uint8_t key[32]);
 int alts_hex_decode(uint8_t *out, size_t out_len, const char *hex, size_t hex_len);
 void alts_hex_encode(char *out, const uint8_t *in, size_t len);

@@ -518,6 +518,128 @@ static void creds_from_files(T_STATE)
 	rmdir(tmpdir);
 }
 
+static int sh(const char *fmt, ...);
+
+/* A credential directory as the daemon has it; returns its paths (static storage). */
+static void write_cred_dir(const char *dir, const struct party *p, struct alts_creds_paths *paths,
+			   char path[6][128])
+{
+	static const char *const names[] = { "hs.cert", "hs.key", "roots", "crl", "policy", "res" };
+	uint8_t seed[32], pub[32];
+	char line[256];
+	size_t i;
+
+	for (i = 0; i < 6; i++)
+		snprintf(path[i], 128, "%s/%s", dir, names[i]);
+	assert_int_equal(alts_write_file(path[0], p->hs_cert, p->hs_len, 0644), 0);
+	assert_int_equal(alts_write_key(path[1], "x25519", p->static_priv), 0);
+	root_seed(seed, TEST_ROOT);
+	alts_ed25519_public(pub, seed);
+	strcpy(line, TEST_ROOT " ");
+	bin2hex(line + strlen(line), pub, 32);
+	strcat(line, "\n");
+	write_text(path[2], line, 0644);
+	write_text(path[4], "* workload *@kalts.test\n", 0644);
+	write_text(path[5], "000102030405060708090a0b0c0d0e0f "
+		   "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n", 0600);
+	*paths = (struct alts_creds_paths){ path[0], path[1], path[2], NULL, path[4], path[5] };
+}
+
+static int load_err(const struct alts_creds_paths *paths, char *err, size_t elen)
+{
+	struct alts_creds *c = NULL;
+	int ret;
+
+	err[0] = 0;
+	ret = alts_creds_load(&c, paths, err, elen);
+	alts_creds_free(c);
+	return ret;
+}
+
+/*
+ * Trust files (roots, policy) and secret files (keys) are refused when
+ * someone other than root or the daemon's user owns them or their
+ * directory, when others can write them, or through symbolic links.
+ */
+static void trust_file_ownership(T_STATE)
+{
+	struct party_opts o = { .identity = "owner@kalts.test" };
+	struct alts_creds_paths paths, via_link;
+	struct party p;
+	char d[64], link[80], path[6][128], lpath[6][128], err[512], want[512], keyhex[65];
+
+	assert_int_equal(geteuid(), 0);	/* chown to another uid needs root */
+	strcpy(d, "/tmp/kalts-own-XXXXXX");
+	assert_non_null(mkdtemp(d));
+	assert_int_equal(party_make(&p, &o), ALTS_OK);
+	bin2hex(keyhex, p.static_priv, 32);
+	write_cred_dir(d, &p, &paths, path);
+	assert_int_equal(load_err(&paths, err, sizeof(err)), 0);
+
+	/* a trust file owned by another user */
+	assert_int_equal(chown(path[2], 4242, 4242), 0);
+	assert_int_equal(load_err(&paths, err, sizeof(err)), -EPERM);
+	snprintf(want, sizeof(want), "%s: owned by uid 4242, not root or uid 0", path[2]);
+	assert_string_equal(err, want);
+	assert_int_equal(chown(path[2], 0, 0), 0);
+
+	/* a trust file others can write */
+	assert_int_equal(chmod(path[4], 0664), 0);
+	assert_int_equal(load_err(&paths, err, sizeof(err)), -EPERM);
+	snprintf(want, sizeof(want), "%s: writable by group or others (mode 0664)", path[4]);
+	assert_string_equal(err, want);
+	assert_int_equal(chmod(path[4], 0644), 0);
+
+	/* a trust file that is a symbolic link (even to a good file) */
+	snprintf(link, sizeof(link), "%s/roots.real", d);
+	assert_int_equal(rename(path[2], link), 0);
+	assert_int_equal(symlink(link, path[2]), 0);
+	assert_int_equal(load_err(&paths, err, sizeof(err)), -ELOOP);
+	snprintf(want, sizeof(want), "%s: is a symbolic link", path[2]);
+	assert_string_equal(err, want);
+	assert_int_equal(unlink(path[2]), 0);
+	assert_int_equal(rename(link, path[2]), 0);
+
+	/* a secret file with the right mode but another owner; the key is never printed */
+	assert_int_equal(chown(path[1], 4242, 4242), 0);
+	assert_int_equal(load_err(&paths, err, sizeof(err)), -EPERM);
+	snprintf(want, sizeof(want), "%s: owned by uid 4242, not root or uid 0", path[1]);
+	assert_string_equal(err, want);
+	assert_null(strstr(err, keyhex));
+	assert_int_equal(chown(path[1], 0, 0), 0);
+	assert_int_equal(chown(path[5], 4242, 0), 0);
+	assert_int_equal(load_err(&paths, err, sizeof(err)), -EPERM);
+	snprintf(want, sizeof(want), "%s: owned by uid 4242, not root or uid 0", path[5]);
+	assert_string_equal(err, want);
+	assert_int_equal(chown(path[5], 0, 0), 0);
+
+	/* the directory: writable by others, owned by another user, a symbolic link */
+	assert_int_equal(chmod(d, 0777), 0);
+	assert_int_equal(load_err(&paths, err, sizeof(err)), -EPERM);
+	snprintf(want, sizeof(want), "%s: directory %s is writable by group or others (mode 0777)",
+		 path[1], d);
+	assert_string_equal(err, want);
+	assert_int_equal(chmod(d, 0755), 0);
+	assert_int_equal(chown(d, 4242, 0), 0);
+	assert_int_equal(load_err(&paths, err, sizeof(err)), -EPERM);
+	snprintf(want, sizeof(want), "%s: directory %s is owned by uid 4242, not root or uid 0",
+		 path[1], d);
+	assert_string_equal(err, want);
+	assert_int_equal(chown(d, 0, 0), 0);
+	snprintf(link, sizeof(link), "%s.link", d);
+	assert_int_equal(symlink(d, link), 0);
+	write_cred_dir(link, &p, &via_link, lpath);
+	assert_int_equal(load_err(&via_link, err, sizeof(err)), -ELOOP);
+	snprintf(want, sizeof(want), "%s: directory %s is a symbolic link", lpath[1], link);
+	assert_string_equal(err, want);
+	assert_int_equal(unlink(link), 0);
+
+	/* everything back in order: loads again */
+	assert_int_equal(load_err(&paths, err, sizeof(err)), 0);
+	party_free(&p);
+	assert_int_equal(sh("rm -rf %s", d), 0);
+}
+
 static int sh(const char *fmt, ...)
 {
 	char cmd[2048];
@@ -611,6 +733,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(hs_policy_violation),
 	cmocka_unit_test(key_files),
 	cmocka_unit_test(creds_from_files),
+	cmocka_unit_test(trust_file_ownership),
 	cmocka_unit_test(altsctl_end_to_end),
 };
 
