@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/crypto.h>
@@ -240,6 +241,281 @@ bool alts_crl_contains(const struct alts_creds *creds, uint64_t id)
 	return false;
 }
 
+static int hex_digit(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+const char *alts_rid_parse(const char *s, uint64_t *id)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (s[0] != '0' || s[1] != 'x')
+		return "must start with 0x (as altsctl prints it, e.g. 0x0300000000000007)";
+	for (i = 2; s[i]; i++) {
+		int d = hex_digit(s[i]);
+
+		if (d < 0)
+			return "must be 0x and 16 hex digits";
+		v = v << 4 | (uint64_t)d;
+		if (i >= 18)
+			return "must be 0x and exactly 16 hex digits";
+	}
+	if (i != 18)
+		return "must be 0x and exactly 16 hex digits (as altsctl prints it, e.g. 0x0300000000000007)";
+	if (!cat_ok((int)(v >> 56)))
+		return "its first byte is not a category (01 human, 02 machine, 03 workload)";
+	*id = v;
+	return NULL;
+}
+
+void alts_rid_format(char out[ALTS_RID_STR_LEN], uint64_t id)
+{
+	snprintf(out, ALTS_RID_STR_LEN, "0x%016llx", (unsigned long long)id);
+}
+
+void alts_crl_free(struct alts_crl *crl)
+{
+	free(crl->ids);
+	memset(crl, 0, sizeof(*crl));
+}
+
+int alts_crl_sign(const uint8_t root_seed[32], const struct alts_crl *crl, char **out,
+		  size_t *out_len)
+{
+	static const char head[] =
+		"# kalts certificate revocation list, written by `altsctl crl'. The signature\n"
+		"# covers every byte above it: change this file only with altsctl.\n";
+	uint8_t sig[ALTS_ED25519_SIG_LEN];
+	size_t cap, n, i;
+	char *buf, rid[ALTS_RID_STR_LEN];
+
+	if (!crl->issuer[0] || !alts_str_ok(crl->issuer, ALTS_MAX_NAME) ||
+	    strpbrk(crl->issuer, " \t") || !crl->serial || crl->next_update <= crl->this_update)
+		return ALTS_ERR_CONFIG;
+	for (i = 0; i < crl->n_ids; i++)
+		if (!cat_ok((int)(crl->ids[i] >> 56)) || (i && crl->ids[i] <= crl->ids[i - 1]))
+			return ALTS_ERR_CONFIG;
+	cap = sizeof(head) + 256 + strlen(crl->issuer) + crl->n_ids * 32 + 2 * sizeof(sig) + 16;
+	buf = malloc(cap);
+	if (!buf)
+		return ALTS_ERR_NOMEM;
+	n = (size_t)snprintf(buf, cap, "%s%s\nissuer %s\nserial %llu\nthis-update %llu\n"
+			     "next-update %llu\n", head, ALTS_CRL_MAGIC, crl->issuer,
+			     (unsigned long long)crl->serial, (unsigned long long)crl->this_update,
+			     (unsigned long long)crl->next_update);
+	for (i = 0; i < crl->n_ids; i++) {
+		alts_rid_format(rid, crl->ids[i]);
+		n += (size_t)snprintf(buf + n, cap - n, "revoked %s\n", rid);
+	}
+	if (!alts_ed25519_sign(sig, root_seed, ALTS_LABEL_CRL, (const uint8_t *)buf, n)) {
+		free(buf);
+		return ALTS_ERR_INTERNAL;
+	}
+	memcpy(buf + n, "signature ", 10);
+	n += 10;
+	alts_hex_encode(buf + n, sig, sizeof(sig));
+	n += 2 * sizeof(sig);
+	buf[n++] = '\n';
+	buf[n] = 0;
+	*out = buf;
+	*out_len = n;
+	return ALTS_OK;
+}
+
+/* Decimal, digits only, no overflow. */
+static bool parse_dec(const char *s, uint64_t *v)
+{
+	uint64_t x = 0;
+
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9' || x > (UINT64_MAX - (uint64_t)(*s - '0')) / 10)
+			return false;
+		x = x * 10 + (uint64_t)(*s - '0');
+	}
+	*v = x;
+	return true;
+}
+
+enum crl_field { F_MAGIC, F_ISSUER, F_SERIAL, F_THIS, F_NEXT, F_REVOKED, F_SIG };
+
+int alts_crl_parse(const char *name, const char *text, size_t len, const struct alts_creds *roots,
+		   struct alts_crl *crl, char *err, size_t elen)
+{
+	static const char *const keys[] = { "", "issuer", "serial", "this-update", "next-update",
+					    "revoked", "signature" };
+	enum crl_field want = F_MAGIC;
+	const char *line = text, *end = text + len, *signed_end = NULL;
+	uint8_t sig[ALTS_ED25519_SIG_LEN];
+	bool verified = false;
+	char buf[640];
+	int lineno = 0;
+	size_t i;
+
+	memset(crl, 0, sizeof(*crl));
+	if (memchr(text, 0, len)) {
+		snprintf(err, elen, "%s: contains a NUL byte", name);
+		return -EINVAL;
+	}
+	for (; line < end; line = memchr(line, '\n', (size_t)(end - line)) + 1) {
+		const char *nl = memchr(line, '\n', (size_t)(end - line));
+		size_t n = (size_t)(nl ? nl - line : end - line);
+		char *val;
+		enum crl_field f;
+		uint64_t v;
+
+		lineno++;
+		if (!nl) {
+			snprintf(err, elen, "%s:%d: the last line has no newline", name, lineno);
+			goto bad;
+		}
+		if (want == F_SIG + 1) {
+			snprintf(err, elen, "%s:%d: nothing may follow the signature", name, lineno);
+			goto bad;
+		}
+		if (!n || line[0] == '#')
+			continue;
+		if (n >= sizeof(buf)) {
+			snprintf(err, elen, "%s:%d: line too long", name, lineno);
+			goto bad;
+		}
+		memcpy(buf, line, n);
+		buf[n] = 0;
+		if (want == F_MAGIC) {
+			if (strcmp(buf, ALTS_CRL_MAGIC)) {
+				snprintf(err, elen, "%s:%d: not a signed CRL (expected `%s'; "
+					 "create it with `altsctl crl create')", name, lineno,
+					 ALTS_CRL_MAGIC);
+				goto bad;
+			}
+			want = F_ISSUER;
+			continue;
+		}
+		val = strchr(buf, ' ');
+		if (val)
+			*val++ = 0;
+		for (f = F_ISSUER; f <= F_SIG; f++)
+			if (!strcmp(buf, keys[f]))
+				break;
+		/* fields in order; revoked lines may repeat or be absent */
+		if (f > F_SIG || !val || !*val || strpbrk(val, " \t\r") ||
+		    (f != want && !(want == F_REVOKED && f == F_SIG) &&
+		     !(f == F_REVOKED && want == F_SIG && crl->n_ids))) {
+			snprintf(err, elen, "%s:%d: expected `%s %s'", name, lineno, keys[want],
+				 want == F_ISSUER ? "ROOT-NAME" : want == F_REVOKED ? "REVOCATION-ID" :
+				 want == F_SIG ? "HEX" : "NUMBER");
+			goto bad;
+		}
+		switch (f) {
+		case F_ISSUER:
+			if (strlen(val) > ALTS_MAX_NAME || !alts_str_ok(val, ALTS_MAX_NAME)) {
+				snprintf(err, elen, "%s:%d: issuer is not a root name", name, lineno);
+				goto bad;
+			}
+			strcpy(crl->issuer, val);
+			break;
+		case F_SERIAL:
+		case F_THIS:
+		case F_NEXT:
+			if (!parse_dec(val, &v) || (f == F_SERIAL && !v)) {
+				snprintf(err, elen, "%s:%d: %s is not a %snumber: `%s'", name, lineno,
+					 keys[f], f == F_SERIAL ? "positive " : "", val);
+				goto bad;
+			}
+			if (f == F_SERIAL)
+				crl->serial = v;
+			else if (f == F_THIS)
+				crl->this_update = v;
+			else if (v <= crl->this_update) {
+				snprintf(err, elen, "%s:%d: next-update is not after this-update",
+					 name, lineno);
+				goto bad;
+			} else
+				crl->next_update = v;
+			break;
+		case F_REVOKED: {
+			const char *why = alts_rid_parse(val, &v);
+			uint64_t *ids;
+
+			if (why) {
+				snprintf(err, elen, "%s:%d: revocation ID `%s' %s", name, lineno, val, why);
+				goto bad;
+			}
+			if (crl->n_ids && v <= crl->ids[crl->n_ids - 1]) {
+				snprintf(err, elen, "%s:%d: revocation IDs must be sorted and unique",
+					 name, lineno);
+				goto bad;
+			}
+			ids = realloc(crl->ids, (crl->n_ids + 1) * sizeof(*ids));
+			if (!ids) {
+				snprintf(err, elen, "%s: out of memory", name);
+				alts_crl_free(crl);
+				return -ENOMEM;
+			}
+			crl->ids = ids;
+			crl->ids[crl->n_ids++] = v;
+			break;
+		}
+		case F_SIG:
+			if (alts_hex_decode(sig, sizeof(sig), val, strlen(val))) {
+				snprintf(err, elen, "%s:%d: signature is not %zu hex digits", name,
+					 lineno, 2 * sizeof(sig));
+				goto bad;
+			}
+			signed_end = line;
+			break;
+		default:
+			break;
+		}
+		want = f == F_REVOKED ? F_SIG : f + 1;
+	}
+	if (want != F_SIG + 1) {
+		snprintf(err, elen, "%s: ends before its %s line", name,
+			 want == F_MAGIC ? "`" ALTS_CRL_MAGIC "'" : keys[want]);
+		goto bad;
+	}
+	for (i = 0; roots && i < roots->n_roots && !verified; i++)
+		verified = !strcmp(roots->roots[i].name, crl->issuer) &&
+			   alts_ed25519_verify(roots->roots[i].pub, sig, sizeof(sig), ALTS_LABEL_CRL,
+					       (const uint8_t *)text,
+					       (size_t)(signed_end - text));
+	if (!verified) {
+		for (i = 0; roots && i < roots->n_roots; i++)
+			if (!strcmp(roots->roots[i].name, crl->issuer))
+				break;
+		if (!roots || i == roots->n_roots)
+			snprintf(err, elen, "%s: issuer `%s' is not a configured root", name,
+				 crl->issuer);
+		else
+			snprintf(err, elen, "%s: signature does not verify with root `%s'", name,
+				 crl->issuer);
+		alts_crl_free(crl);
+		return -EBADMSG;
+	}
+	return 0;
+bad:
+	alts_crl_free(crl);
+	return -EINVAL;
+}
+
+static void utc(char out[32], uint64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (!gmtime_r(&tt, &tm) || !strftime(out, 32, "%Y-%m-%d %H:%M:%S UTC", &tm))
+		snprintf(out, 32, "%llu", (unsigned long long)t);
+}
+
 int alts_policy_check(const struct alts_creds *creds, const struct alts_cert_info *info)
 {
 	size_t i;
@@ -300,7 +576,10 @@ int alts_cert_verify(const struct alts_creds *creds, const uint8_t *cert, size_t
 		if (err)
 			goto out;
 	}
-	/* 5: CRL */
+	/* 5: CRL, which must be fresh once there is one */
+	err = ALTS_ERR_CONFIG;
+	if (creds->crl_next_update && now >= creds->crl_next_update)
+		goto out;
 	err = ALTS_ERR_REVOKED;
 	if (alts_crl_contains(creds, info->revocation_id) ||
 	    alts_crl_contains(creds, info->master_revocation_id))
@@ -603,7 +882,7 @@ static int load_text(const char *path, enum alts_file_kind kind, char **out, cha
 
 #define SEP " \t\r"
 
-static int load_roots(struct alts_creds *c, const char *path, char *err, size_t elen)
+int alts_creds_load_roots(struct alts_creds *c, const char *path, char *err, size_t elen)
 {
 	char *text, *cur, *line, *save;
 	int ret = 0, lineno = 0;
@@ -629,30 +908,64 @@ static int load_roots(struct alts_creds *c, const char *path, char *err, size_t 
 	return ret;
 }
 
-static int load_crl(struct alts_creds *c, const char *path, char *err, size_t elen)
+/*
+ * The CRL: signed by a configured root, fresh, and never older than the
+ * one in force. Once the set in force has a CRL, a missing one is an error.
+ */
+static int load_crl(struct alts_creds *c, const struct alts_creds_paths *p, uint64_t now,
+		    char *err, size_t elen)
 {
-	char *text, *cur, *line, *save, *end;
-	int ret, lineno = 0;
+	const struct alts_creds *prev = p->prev;
+	bool had = prev && prev->has_crl;
+	struct alts_crl crl;
+	char *text, when[32];
+	int ret;
 
-	if ((ret = load_text(path, ALTS_FILE_TRUST, &text, err, elen)))
-		return ret;
-	cur = text;
-	while ((line = next_line(&cur))) {
-		char *tok = strtok_r(line, SEP, &save);
-		unsigned long long v;
-
-		lineno++;
-		if (!tok)
-			continue;
-		errno = 0;
-		v = strtoull(tok, &end, 0);
-		if (errno || *end || strtok_r(NULL, SEP, &save) || alts_creds_add_crl(c, v)) {
-			snprintf(err, elen, "%s:%d: expected a revocation ID", path, lineno);
-			ret = -EINVAL;
-			break;
-		}
+	if (!p->crl) {
+		if (!had)
+			return 0;
+		snprintf(err, elen, "no CRL configured, but CRL serial %llu is in force: "
+			 "refusing to run without one", (unsigned long long)prev->crl_serial);
+		return -ENOENT;
 	}
+	ret = load_text(p->crl, ALTS_FILE_TRUST, &text, err, elen);
+	if (ret == -ENOENT && !had)
+		return 0;
+	if (ret == -ENOENT) {
+		snprintf(err, elen, "%s: missing, but CRL serial %llu is in force: "
+			 "refusing to run without one", p->crl, (unsigned long long)prev->crl_serial);
+		return ret;
+	}
+	if (ret)
+		return ret;
+	ret = alts_crl_parse(p->crl, text, strlen(text), c, &crl, err, elen);
 	free(text);
+	if (ret)
+		return ret;
+	ret = -EINVAL;
+	if (now + ALTS_CLOCK_SKEW < crl.this_update) {
+		utc(when, crl.this_update);
+		snprintf(err, elen, "%s: issued in the future (this-update %s)", p->crl, when);
+	} else if (now >= crl.next_update) {
+		utc(when, crl.next_update);
+		snprintf(err, elen, "%s: stale: its next-update %s has passed (serial %llu); "
+			 "renew it with `altsctl crl renew'", p->crl, when,
+			 (unsigned long long)crl.serial);
+	} else if (had && crl.serial < prev->crl_serial) {
+		snprintf(err, elen, "%s: serial %llu is lower than serial %llu in force "
+			 "(an older CRL?)", p->crl, (unsigned long long)crl.serial,
+			 (unsigned long long)prev->crl_serial);
+	} else {
+		free(c->crl);
+		c->crl = crl.ids;
+		c->n_crl = crl.n_ids;
+		crl.ids = NULL;
+		c->has_crl = true;
+		c->crl_serial = crl.serial;
+		c->crl_next_update = crl.next_update;
+		ret = 0;
+	}
+	alts_crl_free(&crl);
 	return ret;
 }
 
@@ -737,6 +1050,7 @@ int alts_creds_load(struct alts_creds **out, const struct alts_creds_paths *p,
 {
 	struct alts_creds *c = alts_creds_new();
 	uint8_t priv[32], *cert = NULL;
+	uint64_t now = p->now ? p->now : (uint64_t)time(NULL);
 	char why[256] = "";
 	size_t cert_len;
 	int ret;
@@ -761,9 +1075,9 @@ int alts_creds_load(struct alts_creds **out, const struct alts_creds_paths *p,
 		ret = -EINVAL;
 		goto fail;
 	}
-	if ((ret = load_roots(c, p->roots, err, elen)))
+	if ((ret = alts_creds_load_roots(c, p->roots, err, elen)))
 		goto fail;
-	if (p->crl && (ret = load_crl(c, p->crl, err, elen)))
+	if ((ret = load_crl(c, p, now, err, elen)))
 		goto fail;
 	if ((ret = load_policy(c, p->policy, err, elen)))
 		goto fail;

@@ -22,6 +22,38 @@ int alts_cert_parse(const uint8_t *cert, size_t len, struct alts_cert_info *info
 int alts_master_parse(const uint8_t *cert, size_t len, struct alts_cert_info *info);
 
 bool alts_crl_contains(const struct alts_creds *creds, uint64_t id);
+
+/*
+ * Revocation IDs are written exactly as printed: "0x" and 16 hex digits,
+ * the first two the category (01 human, 02 machine, 03 workload).
+ * Returns NULL or what is wrong with s.
+ */
+#define ALTS_RID_STR_LEN	19
+const char *alts_rid_parse(const char *s, uint64_t *id);
+void alts_rid_format(char out[ALTS_RID_STR_LEN], uint64_t id);
+
+/*
+ * Signed CRL (a text file written by altsctl crl): a root's signature
+ * over label("crl") and every byte above the signature line.
+ */
+#define ALTS_LABEL_CRL		ALTS_LABEL("crl")
+#define ALTS_CRL_MAGIC		"kalts-crl v1"
+
+struct alts_crl {
+	char issuer[ALTS_MAX_NAME + 1];	/* the root that signs it */
+	uint64_t serial;		/* grows with every new CRL, from 1 */
+	uint64_t this_update, next_update;
+	uint64_t *ids;			/* sorted, no duplicates */
+	size_t n_ids;
+};
+
+int alts_crl_sign(const uint8_t root_seed[32], const struct alts_crl *crl, char **out,
+		  size_t *out_len);
+/* Parses text and checks its signature by a root of creds named crl->issuer. */
+int alts_crl_parse(const char *name, const char *text, size_t len, const struct alts_creds *roots,
+		   struct alts_crl *crl, char *err, size_t elen);
+void alts_crl_free(struct alts_crl *crl);
+int alts_creds_load_roots(struct alts_creds *c, const char *path, char *err, size_t elen);
 int alts_policy_check(const struct alts_creds *creds, const struct alts_cert_info *info);
 
 struct alts_master_params {
@@ -54,9 +86,15 @@ struct alts_creds_paths {
 	const char *cert;	/* own handshake cert */
 	const char *key;	/* its X25519 key, mode 0600 */
 	const char *roots;
-	const char *crl;	/* optional */
+	const char *crl;	/* signed; a file that does not exist: none */
 	const char *policy;
 	const char *res_keys;	/* optional, mode 0600 */
+	/*
+	 * The set in force, if any: once it had a CRL, a missing one is an
+	 * error, and a CRL's serial must not go down.
+	 */
+	const struct alts_creds *prev;
+	uint64_t now;		/* 0: time(NULL) */
 };
 
 struct alts_creds *alts_creds_new(void);

@@ -445,6 +445,44 @@ static void write_text(const char *path, const char *text, int mode)
 	assert_int_equal(alts_write_file(path, text, strlen(text), mode), 0);
 }
 
+/*
+ * A signed CRL built here rather than by alts_crl_sign(), so the format is
+ * pinned independently: label("crl") || every byte above "signature ".
+ */
+static char *crl_by_hand(const char *root_label, const char *issuer, uint64_t serial,
+			 uint64_t this_update, uint64_t next_update, const char *revoked_lines)
+{
+	uint8_t seed[32], sig[64];
+	char *text = malloc(4096);
+	size_t n;
+
+	root_seed(seed, root_label);
+	n = (size_t)snprintf(text, 4096, "kalts-crl v1\nissuer %s\nserial %llu\nthis-update %llu\n"
+			     "next-update %llu\n%s", issuer, (unsigned long long)serial,
+			     (unsigned long long)this_update, (unsigned long long)next_update,
+			     revoked_lines);
+	assert_true(alts_ed25519_sign(sig, seed, "kalts-alts v1 crl", (const uint8_t *)text, n));
+	strcpy(text + n, "signature ");
+	bin2hex(text + n + 10, sig, 64);
+	strcat(text, "\n");
+	return text;
+}
+
+static void write_crl(const char *path, char *text)
+{
+	assert_int_equal(alts_write_file(path, text, strlen(text), 0644), 0);
+	free(text);
+}
+
+static void utc_str(char *out, size_t len, uint64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(out, len, "%Y-%m-%d %H:%M:%S UTC", &tm);
+}
+
 static void creds_from_files(T_STATE)
 {
 	struct party_opts o = { .identity = "files@kalts.test" };
@@ -465,18 +503,21 @@ static void creds_from_files(T_STATE)
 	bin2hex(line + strlen(line), pub, 32);
 	strcat(line, "\n");
 	write_text(tpath("roots"), line, 0644);
-	write_text(tpath("crl"), "# revoked\n0x0300000000000005\n12\n", 0644);
+	write_crl(tpath("crl"), crl_by_hand(TEST_ROOT, TEST_ROOT, 1, (uint64_t)time(NULL) - 60,
+					     TEST_NOW + 86400,
+					     "revoked 0x010000000000000c\nrevoked 0x0300000000000005\n"));
 	write_text(tpath("policy"), "kalts-test-root workload,machine *@kalts.test\n", 0644);
 	write_text(tpath("res"), "000102030405060708090a0b0c0d0e0f "
 		   "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n", 0600);
-	paths = (struct alts_creds_paths){ strdup(tpath("hs.cert")), strdup(tpath("hs.key")),
-					   strdup(tpath("roots")), strdup(tpath("crl")),
-					   strdup(tpath("policy")), strdup(tpath("res")) };
+	paths = (struct alts_creds_paths){ .cert = strdup(tpath("hs.cert")),
+					   .key = strdup(tpath("hs.key")),
+					   .roots = strdup(tpath("roots")), .crl = strdup(tpath("crl")),
+					   .policy = strdup(tpath("policy")), .res_keys = strdup(tpath("res")) };
 	assert_int_equal(alts_creds_load(&c, &paths, err, sizeof(err)), 0);
 	assert_string_equal(c->self.identity, "files@kalts.test");
 	assert_int_equal(c->n_roots, 1);
 	assert_int_equal(c->n_crl, 2);
-	assert_int_equal(c->crl[0], 12);
+	assert_int_equal(c->crl[0], (1ULL << 56) | 12);
 	assert_int_equal(c->n_rules, 1);
 	assert_int_equal(c->sec->n_res_keys, 1);
 	{
@@ -542,7 +583,8 @@ static void write_cred_dir(const char *dir, const struct party *p, struct alts_c
 	write_text(path[4], "* workload *@kalts.test\n", 0644);
 	write_text(path[5], "000102030405060708090a0b0c0d0e0f "
 		   "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n", 0600);
-	*paths = (struct alts_creds_paths){ path[0], path[1], path[2], NULL, path[4], path[5] };
+	*paths = (struct alts_creds_paths){ .cert = path[0], .key = path[1], .roots = path[2],
+					    .policy = path[4], .res_keys = path[5] };
 }
 
 static int load_err(const struct alts_creds_paths *paths, char *err, size_t elen)
@@ -640,6 +682,193 @@ static void trust_file_ownership(T_STATE)
 	assert_int_equal(sh("rm -rf %s", d), 0);
 }
 
+/* A party whose certificates are valid now (load time is the real clock). */
+static void party_now(struct party *p, const char *identity, uint64_t now)
+{
+	struct party_opts o = { .identity = identity, .master_nb = now - 86400,
+				.hs_nb = now - 3600, .hs_na = now + 86400,
+				.hs_revocation_id = (3ULL << 56) | 0x42 };
+
+	assert_int_equal(party_make(p, &o), ALTS_OK);
+}
+
+/*
+ * The CRL is signed by a configured root and carries a serial and a
+ * next-update time; an unsigned list, a forged or tampered one, a
+ * revocation ID in any other syntax than the one printed, and a stale CRL
+ * are refused with a message that says which.
+ */
+static void crl_signed_and_fresh(T_STATE)
+{
+	uint64_t now = (uint64_t)time(NULL);
+	struct alts_creds_paths paths;
+	struct alts_creds *c = NULL;
+	struct alts_cert_info info;
+	struct party p;
+	char d[64], path[6][128], err[512], want[512], when[64], *text;
+
+	strcpy(d, "/tmp/kalts-crl-XXXXXX");
+	assert_non_null(mkdtemp(d));
+	party_now(&p, "crl@kalts.test", now);
+	write_cred_dir(d, &p, &paths, path);
+	paths.crl = path[3];
+
+	write_crl(path[3], crl_by_hand(TEST_ROOT, TEST_ROOT, 3, now - 60, now + 600,
+				       "revoked 0x0300000000000042\nrevoked 0x0300000000000077\n"));
+	assert_int_equal(alts_creds_load(&c, &paths, err, sizeof(err)), 0);
+	assert_int_equal(c->n_crl, 2);
+	assert_int_equal(alts_cert_verify(c, p.hs_cert, p.hs_len, now, true, &info), ALTS_ERR_REVOKED);
+	/* once its next-update has passed, nothing verifies (the certificate still would) */
+	assert_int_equal(alts_cert_verify(c, p.hs_cert, p.hs_len, now + 600, true, &info),
+			 ALTS_ERR_CONFIG);
+	assert_int_equal(alts_cert_verify(c, p.hs_cert, p.hs_len, now + 600, false, &info),
+			 ALTS_ERR_CONFIG);
+	alts_creds_free(c);
+
+	/* the old unsigned list of IDs */
+	write_text(path[3], "0x0300000000000042\n", 0644);
+	assert_int_equal(load_err(&paths, err, sizeof(err)), -EINVAL);
+	snprintf(want, sizeof(want), "%s:1: not a signed CRL (expected `kalts-crl v1'; "
+		 "create it with `altsctl crl create')", path[3]);
+	assert_string_equal(err, want);
+
+	/* a revoked line taken out after signing */
+	text = crl_by_hand(TEST_ROOT, TEST_ROOT, 3, now - 60, now + 600,
+			   "revoked 0x0300000000000042\nrevoked 0x0300000000000077\n");
+	memmove(strstr(text, "revoked 0x0300000000000042"),
+		strstr(text, "revoked 0x0300000000000077"),
+		strlen(strstr(text, "revoked 0x0300000000000077")) + 1);
+	write_crl(path[3], text);
+	assert_int_equal(load_err(&paths, err, sizeof(err)), -EBADMSG);
+	snprintf(want, sizeof(want), "%s: signature does not verify with root `%s'", path[3], TEST_ROOT);
+	assert_string_equal(err, want);
+
+	/* signed by a key that is not the named root's; naming a root nobody configured */
+	write_crl(path[3], crl_by_hand("rogue", TEST_ROOT, 9, now - 60, now + 600, ""));
+	assert_int_equal(load_err(&paths, err, sizeof(err)), -EBADMSG);
+	assert_string_equal(err, want);
+	write_crl(path[3], crl_by_hand("rogue", "rogue", 9, now - 60, now + 600, ""));
+	assert_int_equal(load_err(&paths, err, sizeof(err)), -EBADMSG);
+	snprintf(want, sizeof(want), "%s: issuer `rogue' is not a configured root", path[3]);
+	assert_string_equal(err, want);
+
+	/* `7' would silently match nothing: refused, properly signed or not */
+	write_crl(path[3], crl_by_hand(TEST_ROOT, TEST_ROOT, 4, now - 60, now + 600, "revoked 7\n"));
+	assert_int_equal(load_err(&paths, err, sizeof(err)), -EINVAL);
+	snprintf(want, sizeof(want), "%s:6: revocation ID `7' must start with 0x "
+		 "(as altsctl prints it, e.g. 0x0300000000000007)", path[3]);
+	assert_string_equal(err, want);
+	write_crl(path[3], crl_by_hand(TEST_ROOT, TEST_ROOT, 4, now - 60, now + 600,
+				       "revoked 0x0000000000000007\n"));
+	assert_int_equal(load_err(&paths, err, sizeof(err)), -EINVAL);
+	snprintf(want, sizeof(want), "%s:6: revocation ID `0x0000000000000007' its first byte is "
+		 "not a category (01 human, 02 machine, 03 workload)", path[3]);
+	assert_string_equal(err, want);
+
+	/* stale */
+	write_crl(path[3], crl_by_hand(TEST_ROOT, TEST_ROOT, 4, now - 7200, now - 3600, ""));
+	assert_int_equal(load_err(&paths, err, sizeof(err)), -EINVAL);
+	utc_str(when, sizeof(when), now - 3600);
+	snprintf(want, sizeof(want), "%s: stale: its next-update %s has passed (serial 4); "
+		 "renew it with `altsctl crl renew'", path[3], when);
+	assert_string_equal(err, want);
+
+	party_free(&p);
+	assert_int_equal(sh("rm -rf %s", d), 0);
+}
+
+/* Once a CRL is in force, a missing one or one with a lower serial is refused. */
+static void crl_once_configured(T_STATE)
+{
+	uint64_t now = (uint64_t)time(NULL);
+	struct alts_creds_paths paths;
+	struct alts_creds *c = NULL, *c2 = NULL;
+	struct alts_crl crl = { .serial = 7, .this_update = 1000, .next_update = 2000 }, back;
+	uint64_t ids[2] = { (1ULL << 56) | 5, (3ULL << 56) | 9 };
+	struct party p;
+	char d[64], path[6][128], err[512], want[512], *text;
+	size_t len;
+
+	strcpy(d, "/tmp/kalts-crl-XXXXXX");
+	assert_non_null(mkdtemp(d));
+	party_now(&p, "crl@kalts.test", now);
+	write_cred_dir(d, &p, &paths, path);
+	paths.crl = path[3];
+
+	/* no CRL file and none before: nothing configured yet */
+	assert_int_equal(alts_creds_load(&c, &paths, err, sizeof(err)), 0);
+	assert_false(c->has_crl);
+	alts_creds_free(c);
+
+	write_crl(path[3], crl_by_hand(TEST_ROOT, TEST_ROOT, 5, now - 60, now + 600, ""));
+	assert_int_equal(alts_creds_load(&c, &paths, err, sizeof(err)), 0);
+	assert_true(c->has_crl);
+	assert_int_equal(c->crl_serial, 5);
+	assert_int_equal(c->crl_next_update, now + 600);
+	paths.prev = c;
+	/* the same serial again (a reload) and a higher one are fine */
+	assert_int_equal(load_err(&paths, err, sizeof(err)), 0);
+	write_crl(path[3], crl_by_hand(TEST_ROOT, TEST_ROOT, 6, now - 60, now + 600, ""));
+	assert_int_equal(load_err(&paths, err, sizeof(err)), 0);
+	/* a lower one is an older CRL */
+	write_crl(path[3], crl_by_hand(TEST_ROOT, TEST_ROOT, 4, now - 60, now + 600, ""));
+	assert_int_equal(load_err(&paths, err, sizeof(err)), -EINVAL);
+	snprintf(want, sizeof(want), "%s: serial 4 is lower than serial 5 in force (an older CRL?)",
+		 path[3]);
+	assert_string_equal(err, want);
+	/* gone */
+	assert_int_equal(unlink(path[3]), 0);
+	assert_int_equal(load_err(&paths, err, sizeof(err)), -ENOENT);
+	snprintf(want, sizeof(want), "%s: missing, but CRL serial 5 is in force: "
+		 "refusing to run without one", path[3]);
+	assert_string_equal(err, want);
+	paths.crl = NULL;
+	assert_int_equal(load_err(&paths, err, sizeof(err)), -ENOENT);
+	assert_string_equal(err, "no CRL configured, but CRL serial 5 is in force: "
+				 "refusing to run without one");
+	/* the load clock: stale at next-update */
+	paths.crl = path[3];
+	write_crl(path[3], crl_by_hand(TEST_ROOT, TEST_ROOT, 5, now - 60, now + 600, ""));
+	paths.now = now + 600;
+	assert_int_equal(load_err(&paths, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, ": stale: "));
+	paths.now = now + 599;
+	assert_int_equal(alts_creds_load(&c2, &paths, err, sizeof(err)), 0);
+	alts_creds_free(c2);
+	alts_creds_free(c);
+
+	/* alts_crl_sign() writes what the loader reads */
+	strcpy(crl.issuer, TEST_ROOT);
+	crl.ids = ids;
+	crl.n_ids = 2;
+	{
+		uint8_t seed[32];
+		struct alts_creds *roots = alts_creds_new();
+
+		root_seed(seed, TEST_ROOT);
+		assert_int_equal(alts_creds_load_roots(roots, path[2], err, sizeof(err)), 0);
+		assert_int_equal(alts_crl_sign(seed, &crl, &text, &len), ALTS_OK);
+		assert_int_equal(alts_crl_parse("x", text, len, roots, &back, err, sizeof(err)), 0);
+		assert_string_equal(back.issuer, TEST_ROOT);
+		assert_int_equal(back.serial, 7);
+		assert_int_equal(back.this_update, 1000);
+		assert_int_equal(back.next_update, 2000);
+		assert_int_equal(back.n_ids, 2);
+		assert_memory_equal(back.ids, ids, sizeof(ids));
+		assert_non_null(strstr(text, "\nrevoked 0x0100000000000005\nrevoked 0x0300000000000009\n"));
+		alts_crl_free(&back);
+		free(text);
+		/* unsorted or uncategorised IDs are not signed */
+		ids[0] = (3ULL << 56) | 10;
+		assert_int_equal(alts_crl_sign(seed, &crl, &text, &len), ALTS_ERR_CONFIG);
+		ids[0] = 5;
+		assert_int_equal(alts_crl_sign(seed, &crl, &text, &len), ALTS_ERR_CONFIG);
+		alts_creds_free(roots);
+	}
+	party_free(&p);
+	assert_int_equal(sh("rm -rf %s", d), 0);
+}
+
 static int sh(const char *fmt, ...)
 {
 	char cmd[2048];
@@ -686,7 +915,8 @@ static void altsctl_end_to_end(T_STATE)
 	snprintf(p[2], sizeof(p[2]), "%s/roots", d);
 	snprintf(p[3], sizeof(p[3]), "%s/policy", d);
 	snprintf(p[4], sizeof(p[4]), "%s/res", d);
-	paths = (struct alts_creds_paths){ p[0], p[1], p[2], NULL, p[3], p[4] };
+	paths = (struct alts_creds_paths){ .cert = p[0], .key = p[1], .roots = p[2],
+					   .policy = p[3], .res_keys = p[4] };
 	assert_int_equal(alts_creds_load(&c, &paths, err, sizeof(err)), 0);
 	assert_int_equal(c->sec->n_res_keys, 2);
 	assert_int_equal(alts_cert_verify(c, c->cert, c->cert_len, (uint64_t)time(NULL), true, &info), 0);
@@ -734,6 +964,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(key_files),
 	cmocka_unit_test(creds_from_files),
 	cmocka_unit_test(trust_file_ownership),
+	cmocka_unit_test(crl_signed_and_fresh),
+	cmocka_unit_test(crl_once_configured),
 	cmocka_unit_test(altsctl_end_to_end),
 };
 
