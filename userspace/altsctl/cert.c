@@ -6,6 +6,7 @@
  * Private keys are only ever read from and written to files of mode 0600
  * (never argv, never printed).
  */
+#include <endian.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -280,6 +281,21 @@ out:
 	return ret;
 }
 
+/* A fresh revocation ID for a handshake certificate: never 0, never the master's. */
+static int new_hs_rid(int cat, uint64_t master_rid, uint64_t *rid)
+{
+	uint8_t r[8];
+
+	do {
+		if (RAND_bytes(r, 7) != 1)
+			return -1;
+		r[7] = 0;
+		memcpy(rid, r, 8);
+		*rid = le64toh(*rid) | (uint64_t)cat << 56;
+	} while (!(*rid << 8) || *rid == master_rid);
+	return 0;
+}
+
 static uint64_t default_life(int cat)
 {
 	return cat == ALTS_CAT_MACHINE ? 12 * 3600 : cat == ALTS_CAT_HUMAN ? 20 * 3600 : 48 * 3600;
@@ -314,6 +330,8 @@ static int issue_hs(struct opts *o, const struct alts_attr *attrs, size_t n_attr
 	p.attrs = attrs;
 	p.n_attrs = n_attrs;
 	p.revocation_id = rid && rid < (1ULL << 56) ? rid | (uint64_t)m.category << 56 : rid;
+	if (!p.revocation_id && new_hs_rid(m.category, m.master_revocation_id, &p.revocation_id))
+		goto out;
 	p.not_before = now - ALTS_CLOCK_SKEW;
 	p.not_after = now + life;
 	if (m.master_not_after && p.not_after > m.master_not_after)
@@ -387,8 +405,8 @@ static int cmd_rotate(struct opts *o)
 	}
 	free(cert);
 	o->out = o->cert;
-	ret = issue_hs(o, info->attrs, info->n_attrs, info->ciphers,
-		       info->revocation_id != info->master_revocation_id ? info->revocation_id : 0);
+	/* a new key is a new certificate: it gets a revocation ID of its own */
+	ret = issue_hs(o, info->attrs, info->n_attrs, info->ciphers, 0);
 	free(info);
 	return ret;
 }

@@ -69,6 +69,25 @@ static bool cat_ok(int cat)
 	return cat >= ALTS_CAT_HUMAN && cat <= ALTS_CAT_WORKLOAD;
 }
 
+uint64_t alts_hscert_max_life(int cat)
+{
+	switch (cat) {
+	case ALTS_CAT_HUMAN:
+		return ALTS_HSCERT_MAX_LIFE_HUMAN;
+	case ALTS_CAT_MACHINE:
+		return ALTS_HSCERT_MAX_LIFE_MACHINE;
+	case ALTS_CAT_WORKLOAD:
+		return ALTS_HSCERT_MAX_LIFE_WORKLOAD;
+	default:
+		return 0;
+	}
+}
+
+static bool hs_life_ok(int cat, uint64_t not_before, uint64_t not_after)
+{
+	return not_after - not_before <= alts_hscert_max_life(cat) + ALTS_CLOCK_SKEW;
+}
+
 static int parse_master(const uint8_t *buf, size_t len, struct alts_cert_info *info,
 			Kalts__Hs__SignedCert **sc_out, Kalts__Hs__MasterCertTbs **tbs_out)
 {
@@ -541,9 +560,13 @@ int alts_cert_verify(const struct alts_creds *creds, const uint8_t *cert, size_t
 	size_t i;
 	int err;
 
-	/* 1: parse and size-check */
+	/* 1: parse and size-check; a short life and a revocation ID of its own */
 	err = parse_chain(cert, len, info, &c);
 	if (err)
+		goto out;
+	err = ALTS_ERR_BAD_CERT;
+	if (!hs_life_ok(info->category, info->not_before, info->not_after) ||
+	    !c.hs->revocation_id || c.hs->revocation_id == info->master_revocation_id)
 		goto out;
 	/* 2: handshake cert signed by the master key, master by a root */
 	if (check_sigs) {
@@ -665,7 +688,9 @@ int alts_hscert_issue(const uint8_t master_seed[32], const struct alts_hscert_pa
 	    CRYPTO_memcmp(pub, m.master_key, sizeof(pub)))
 		return ALTS_ERR_CONFIG;	/* key does not belong to this master cert */
 	if (p->n_attrs > ALTS_MAX_ATTRS || !p->not_after || p->not_after < p->not_before ||
-	    (p->revocation_id && (p->revocation_id >> 56) != (uint64_t)m.category))
+	    !hs_life_ok(m.category, p->not_before, p->not_after) ||
+	    !p->revocation_id || p->revocation_id == m.master_revocation_id ||
+	    (p->revocation_id >> 56) != (uint64_t)m.category)
 		return ALTS_ERR_CONFIG;
 	t.version = ALTS_HS_VERSION;
 	t.kind = KALTS__HS__CERT_KIND__CERT_KIND_HANDSHAKE;

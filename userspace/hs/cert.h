@@ -13,6 +13,15 @@
 bool alts_pb_clean(const ProtobufCMessage *m);
 bool alts_str_ok(const char *s, size_t max);
 
+/*
+ * Longest validity (not_after - not_before) of a handshake certificate per
+ * category, not counting the ALTS_CLOCK_SKEW an issuer backdates by.
+ */
+#define ALTS_HSCERT_MAX_LIFE_HUMAN	(24 * 3600ULL)
+#define ALTS_HSCERT_MAX_LIFE_MACHINE	(24 * 3600ULL)
+#define ALTS_HSCERT_MAX_LIFE_WORKLOAD	(72 * 3600ULL)
+uint64_t alts_hscert_max_life(int category);
+
 /* Design 5.11 steps 1-5; check_sigs false skips step 2's signatures and step 4. */
 int alts_cert_verify(const struct alts_creds *creds, const uint8_t *cert, size_t len,
 		     uint64_t now, bool check_sigs, struct alts_cert_info *info);
@@ -70,7 +79,7 @@ struct alts_hscert_params {
 	unsigned int ciphers;			/* ALTS_CIPHER_F_* */
 	const struct alts_attr *attrs;
 	size_t n_attrs;
-	uint64_t revocation_id;			/* 0: the master's */
+	uint64_t revocation_id;			/* its own: not 0, not the master's */
 	uint64_t not_before, not_after;
 	const uint8_t *master_cert;
 	size_t master_len;

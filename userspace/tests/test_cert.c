@@ -29,15 +29,17 @@ static int verify_party(const struct party_opts *o, const struct alts_creds *ver
 
 static void valid_chain(T_STATE)
 {
-	struct party_opts o = { .identity = "svc@kalts.test", .category = ALTS_CAT_MACHINE };
+	struct party_opts o = { .identity = "svc@kalts.test", .category = ALTS_CAT_MACHINE,
+				.hs_na = TEST_NOW + 12 * 3600 };
 	struct alts_cert_info info;
 
 	assert_int_equal(verify_party(&o, NULL, &info), ALTS_OK);
 	assert_string_equal(info.identity, "svc@kalts.test");
 	assert_string_equal(info.issuer, TEST_ROOT);
 	assert_int_equal(info.category, ALTS_CAT_MACHINE);
-	assert_int_equal(info.revocation_id, (uint64_t)ALTS_CAT_MACHINE << 56 | 1);
-	assert_int_equal(info.not_after, TEST_NOW + 48 * 3600);
+	assert_int_equal(info.master_revocation_id, (uint64_t)ALTS_CAT_MACHINE << 56 | 1);
+	assert_int_equal(info.revocation_id, (uint64_t)ALTS_CAT_MACHINE << 56 | 2);
+	assert_int_equal(info.not_after, TEST_NOW + 12 * 3600);
 	assert_int_equal(info.ciphers, ALTS_CIPHER_F_PFS | ALTS_CIPHER_F_STATIC);
 }
 
@@ -310,6 +312,94 @@ static uint8_t *sign_tbs(const uint8_t seed[32], const char *label, const Protob
 	kalts__hs__signed_cert__pack(&sc, out);
 	free(t);
 	return out;
+}
+
+/* Re-sign a party's handshake TBS with one field changed. */
+static uint8_t *resign_hs(const struct party *p, uint64_t nb, uint64_t na, uint64_t rid,
+			  size_t *len)
+{
+	Kalts__Hs__SignedCert *sc = kalts__hs__signed_cert__unpack(NULL, p->hs_len, p->hs_cert);
+	Kalts__Hs__HandshakeCertTbs *t;
+	uint8_t *out;
+
+	assert_non_null(sc);
+	t = kalts__hs__handshake_cert_tbs__unpack(NULL, sc->tbs.len, sc->tbs.data);
+	assert_non_null(t);
+	t->not_before = nb;
+	t->not_after = na;
+	t->revocation_id = rid;
+	out = sign_tbs(p->master_seed, ALTS_LABEL_HSCERT, &t->base, len);
+	kalts__hs__handshake_cert_tbs__free_unpacked(t, NULL);
+	kalts__hs__signed_cert__free_unpacked(sc, NULL);
+	return out;
+}
+
+/*
+ * Handshake certificates live at most a day (humans, machines) or three
+ * days (workloads), and each has a revocation ID of its own, so revoking a
+ * leaked handshake key does not revoke the whole identity.
+ */
+static void hscert_life_and_rid(T_STATE)
+{
+	static const struct { int cat; uint64_t max; } caps[] = {
+		{ ALTS_CAT_HUMAN, 24 * 3600 }, { ALTS_CAT_MACHINE, 24 * 3600 },
+		{ ALTS_CAT_WORKLOAD, 72 * 3600 },
+	};
+	struct alts_hscert_params hp = { 0 };
+	struct alts_cert_info info;
+	uint8_t spub[32] = { 9 }, *cert;
+	uint64_t mrid, nb = TEST_NOW - ALTS_CLOCK_SKEW;
+	size_t i, len;
+
+	for (i = 0; i < 3; i++) {
+		struct party_opts o = { .identity = "life@kalts.test", .category = caps[i].cat,
+					.hs_na = TEST_NOW + 3600 };
+		struct party p;
+
+		assert_int_equal(party_make(&p, &o), ALTS_OK);
+		mrid = (uint64_t)caps[i].cat << 56 | 1;
+		/* the cap, plus the skew an issuer backdates by: fine; a second more: not */
+		cert = resign_hs(&p, nb, nb + caps[i].max + ALTS_CLOCK_SKEW, mrid + 5, &len);
+		assert_int_equal(alts_cert_verify(p.creds, cert, len, TEST_NOW, true, &info), ALTS_OK);
+		free(cert);
+		cert = resign_hs(&p, nb, nb + caps[i].max + ALTS_CLOCK_SKEW + 1, mrid + 5, &len);
+		assert_int_equal(alts_cert_verify(p.creds, cert, len, TEST_NOW, true, &info),
+				 ALTS_ERR_BAD_CERT);
+		free(cert);
+		/* a year-long handshake certificate */
+		cert = resign_hs(&p, nb, nb + 365 * 86400ULL, mrid + 5, &len);
+		assert_int_equal(alts_cert_verify(p.creds, cert, len, TEST_NOW, false, &info),
+				 ALTS_ERR_BAD_CERT);
+		free(cert);
+		/* no revocation ID of its own (the master's by default), or the master's */
+		cert = resign_hs(&p, nb, nb + 3600, 0, &len);
+		assert_int_equal(alts_cert_verify(p.creds, cert, len, TEST_NOW, true, &info),
+				 ALTS_ERR_BAD_CERT);
+		free(cert);
+		cert = resign_hs(&p, nb, nb + 3600, mrid, &len);
+		assert_int_equal(alts_cert_verify(p.creds, cert, len, TEST_NOW, true, &info),
+				 ALTS_ERR_BAD_CERT);
+		free(cert);
+
+		/* the issuer refuses the same */
+		hp.static_key = spub;
+		hp.ciphers = ALTS_CIPHER_F_PFS;
+		hp.master_cert = p.master_cert;
+		hp.master_len = p.master_len;
+		hp.not_before = nb;
+		hp.not_after = nb + caps[i].max + ALTS_CLOCK_SKEW;
+		hp.revocation_id = mrid + 5;
+		assert_int_equal(alts_hscert_issue(p.master_seed, &hp, &cert, &len), ALTS_OK);
+		free(cert);
+		hp.not_after++;
+		assert_int_equal(alts_hscert_issue(p.master_seed, &hp, &cert, &len), ALTS_ERR_CONFIG);
+		hp.not_after = nb + 3600;
+		hp.revocation_id = 0;
+		assert_int_equal(alts_hscert_issue(p.master_seed, &hp, &cert, &len), ALTS_ERR_CONFIG);
+		hp.revocation_id = mrid;
+		assert_int_equal(alts_hscert_issue(p.master_seed, &hp, &cert, &len), ALTS_ERR_CONFIG);
+		party_free(&p);
+	}
 }
 
 /* Design 5.12 limits on certificates: identity length, attribute count, size. */
@@ -921,7 +1011,10 @@ static void altsctl_end_to_end(T_STATE)
 	assert_int_equal(c->sec->n_res_keys, 2);
 	assert_int_equal(alts_cert_verify(c, c->cert, c->cert_len, (uint64_t)time(NULL), true, &info), 0);
 	assert_string_equal(info.identity, "api@kalts.test");
-	assert_int_equal(info.revocation_id, (3ULL << 56) | 7);
+	assert_int_equal(info.master_revocation_id, (3ULL << 56) | 7);
+	/* the handshake certificate has a revocation ID of its own */
+	assert_int_equal(info.revocation_id >> 56, 3);
+	assert_int_not_equal(info.revocation_id, info.master_revocation_id);
 	assert_true(info.not_after - info.not_before <= 2 * 3600 + ALTS_CLOCK_SKEW);
 	alts_creds_free(c);
 	/* rotation: new static key, same identity and attributes */
@@ -933,6 +1026,8 @@ static void altsctl_end_to_end(T_STATE)
 	assert_string_equal(info2.identity, info.identity);
 	assert_string_equal(info2.attrs[0].value, "infra");
 	assert_memory_not_equal(info2.static_key, info.static_key, 32);
+	assert_int_not_equal(info2.revocation_id, info.revocation_id);
+	assert_int_not_equal(info2.revocation_id, info.master_revocation_id);
 	assert_int_equal(alts_creds_load(&c, &paths, err, sizeof(err)), 0);
 	alts_creds_free(c);
 	/* wrong master key, loose key file modes, bad input: refused with a message */
@@ -958,6 +1053,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(tampered_cert_bytes),
 	cmocka_unit_test(kinds_and_structure),
 	cmocka_unit_test(cert_limits),
+	cmocka_unit_test(hscert_life_and_rid),
 	HC(0), HC(1), HC(2), HC(3),
 	cmocka_unit_test(hs_static_only_client),
 	cmocka_unit_test(hs_policy_violation),
