@@ -994,43 +994,61 @@ static int load_crl(struct alts_creds *c, const struct alts_creds_paths *p, uint
 	return ret;
 }
 
+int alts_policy_parse_line(char *line, struct alts_policy_rule *r)
+{
+	char *save, *s2, *cat;
+	char *issuer = strtok_r(line, SEP, &save), *cats, *pat;
+	unsigned int mask = 0;
+
+	memset(r, 0, sizeof(*r));
+	if (!issuer)
+		return 1;
+	cats = strtok_r(NULL, SEP, &save);
+	pat = strtok_r(NULL, SEP, &save);
+	if (!cats || !pat || strtok_r(NULL, SEP, &save))
+		return -EINVAL;
+	for (cat = strtok_r(cats, ",", &s2); cat; cat = strtok_r(NULL, ",", &s2)) {
+		int v = alts_category_from_name(cat);
+
+		if (!strcmp(cat, "*"))
+			mask |= ALTS_POLICY_ALL_CATS;
+		else if (v > 0)
+			mask |= 1u << v;
+		else
+			return -EINVAL;
+	}
+	if (!mask || !issuer[0] || strlen(issuer) > ALTS_MAX_NAME ||
+	    !alts_str_ok(issuer, ALTS_MAX_NAME) || strlen(pat) > ALTS_MAX_IDENTITY ||
+	    !alts_str_ok(pat, ALTS_MAX_IDENTITY))
+		return -EINVAL;
+	strcpy(r->issuer, issuer);
+	strcpy(r->pattern, pat);
+	r->categories = mask;
+	return 0;
+}
+
 static int load_policy(struct alts_creds *c, const char *path, char *err, size_t elen)
 {
-	char *text, *cur, *line, *save;
+	char *text, *cur, *line;
 	int ret, lineno = 0;
 
 	if ((ret = load_text(path, ALTS_FILE_TRUST, &text, err, elen)))
 		return ret;
 	cur = text;
 	while ((line = next_line(&cur))) {
-		char *issuer = strtok_r(line, SEP, &save), *cats, *pat, *s2, *cat;
-		unsigned int mask = 0;
+		struct alts_policy_rule r;
+		int v;
 
 		lineno++;
-		if (!issuer)
+		v = alts_policy_parse_line(line, &r);
+		if (v == 1)
 			continue;
-		cats = strtok_r(NULL, SEP, &save);
-		pat = strtok_r(NULL, SEP, &save);
-		if (!cats || !pat || strtok_r(NULL, SEP, &save))
-			goto bad;
-		for (cat = strtok_r(cats, ",", &s2); cat; cat = strtok_r(NULL, ",", &s2)) {
-			int v = alts_category_from_name(cat);
-
-			if (!strcmp(cat, "*"))
-				mask |= 0xe;
-			else if (v > 0)
-				mask |= 1u << v;
-			else
-				goto bad;
+		if (v || alts_creds_add_rule(c, r.issuer, r.categories, r.pattern)) {
+			snprintf(err, elen, "%s:%d: expected `ISSUER CATEGORY[,CATEGORY] "
+				 "IDENTITY-PATTERN'", path, lineno);
+			ret = -EINVAL;
+			break;
 		}
-		if (alts_creds_add_rule(c, issuer, mask, pat))
-			goto bad;
-		continue;
-bad:
-		snprintf(err, elen, "%s:%d: expected `ISSUER CATEGORY[,CATEGORY] IDENTITY-PATTERN'",
-			 path, lineno);
-		ret = -EINVAL;
-		break;
 	}
 	free(text);
 	return ret;

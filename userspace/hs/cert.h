@@ -64,6 +64,13 @@ int alts_crl_parse(const char *name, const char *text, size_t len, const struct 
 void alts_crl_free(struct alts_crl *crl);
 int alts_creds_load_roots(struct alts_creds *c, const char *path, char *err, size_t elen);
 int alts_policy_check(const struct alts_creds *creds, const struct alts_cert_info *info);
+/*
+ * One line of the policy file, comment already cut off ("ISSUER
+ * CATEGORY[,CATEGORY]|* IDENTITY-GLOB"): 0 a rule, 1 blank, -EINVAL.
+ * Changes line.
+ */
+#define ALTS_POLICY_ALL_CATS	(1u << ALTS_CAT_HUMAN | 1u << ALTS_CAT_MACHINE | 1u << ALTS_CAT_WORKLOAD)
+int alts_policy_parse_line(char *line, struct alts_policy_rule *r);
 
 struct alts_master_params {
 	const char *identity;
@@ -132,10 +139,12 @@ int alts_read_file_kind(const char *path, enum alts_file_kind kind, uint8_t **ou
 int alts_read_file(const char *path, uint8_t **out, size_t *len, size_t max);
 int alts_read_secret_file(const char *path, uint8_t **out, size_t *len, size_t max);
 int alts_write_file(const char *path, const void *data, size_t len, int mode);
+int alts_write_new_file(const char *path, const void *data, size_t len, int mode); /* -EEXIST */
 int alts_read_key(const char *path, const char *type, uint8_t key[32]);
 int alts_read_key_why(const char *path, const char *type, uint8_t key[32], char *why,
 		      size_t why_len);
 int alts_write_key(const char *path, const char *type, const uint8_t key[32]);
+int alts_write_key_mode(const char *path, const char *type, const uint8_t key[32], bool replace);
 int alts_hex_decode(uint8_t *out, size_t out_len, const char *hex, size_t hex_len);
 void alts_hex_encode(char *out, const uint8_t *in, size_t len);
 

@@ -221,8 +221,11 @@ int alts_read_secret_file(const char *path, uint8_t **out, size_t *len, size_t m
 	return alts_read_file_kind(path, ALTS_FILE_SECRET, out, len, max, NULL, 0);
 }
 
-/* Written to a temporary name and renamed, so readers never see half a file. */
-int alts_write_file(const char *path, const void *data, size_t len, int mode)
+/*
+ * Written to a temporary name and renamed, so readers never see half a
+ * file; with replace false an existing file is left alone (-EEXIST).
+ */
+static int write_file(const char *path, const void *data, size_t len, int mode, bool replace)
 {
 	char tmp[4096];
 	size_t n = 0;
@@ -249,11 +252,21 @@ int alts_write_file(const char *path, const void *data, size_t len, int mode)
 		ret = -errno;
 	if (close(fd) && !ret)
 		ret = -errno;
-	if (!ret && rename(tmp, path))
+	if (!ret && renameat2(AT_FDCWD, tmp, AT_FDCWD, path, replace ? 0 : RENAME_NOREPLACE))
 		ret = -errno;
 	if (ret)
 		unlink(tmp);
 	return ret;
+}
+
+int alts_write_file(const char *path, const void *data, size_t len, int mode)
+{
+	return write_file(path, data, len, mode, true);
+}
+
+int alts_write_new_file(const char *path, const void *data, size_t len, int mode)
+{
+	return write_file(path, data, len, mode, false);
 }
 
 int alts_hex_decode(uint8_t *out, size_t out_len, const char *hex, size_t hex_len)
@@ -327,7 +340,7 @@ int alts_read_key(const char *path, const char *type, uint8_t key[32])
 	return alts_read_key_why(path, type, key, NULL, 0);
 }
 
-int alts_write_key(const char *path, const char *type, const uint8_t key[32])
+int alts_write_key_mode(const char *path, const char *type, const uint8_t key[32], bool replace)
 {
 	char line[128];
 	int n, ret;
@@ -336,7 +349,12 @@ int alts_write_key(const char *path, const char *type, const uint8_t key[32])
 	alts_hex_encode(line + n, key, 32);
 	n += 64;
 	line[n++] = '\n';
-	ret = alts_write_file(path, line, (size_t)n, 0600);
+	ret = write_file(path, line, (size_t)n, 0600, replace);
 	OPENSSL_cleanse(line, sizeof(line));
 	return ret;
+}
+
+int alts_write_key(const char *path, const char *type, const uint8_t key[32])
+{
+	return alts_write_key_mode(path, type, key, true);
 }

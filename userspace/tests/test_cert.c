@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -987,15 +988,17 @@ static void altsctl_end_to_end(T_STATE)
 	assert_int_equal(sh("%s cert create-root --name ctl-root --key %s/root.key > %s/roots", bin, d, d), 0);
 	assert_int_equal(stat(strcat(strcpy(p[0], d), "/root.key"), &st), 0);
 	assert_int_equal(st.st_mode & 0777, 0600);
-	assert_int_equal(sh("%s cert issue-master --root-key %s/root.key --issuer ctl-root "
-			    "--identity api@kalts.test --category workload --revocation-id 7 "
-			    "--key %s/m.key --out %s/m.cert", bin, d, d, d), 0);
+	assert_int_equal(sh("%s cert issue-master --root-key %s/root.key --roots %s/roots "
+			    "--issuer ctl-root --identity api@kalts.test --category workload "
+			    "--revocation-id 0x0300000000000007 --key %s/m.key --out %s/m.cert",
+			    bin, d, d, d, d), 0);
 	assert_int_equal(sh("%s cert issue-handshake --master-key %s/m.key --master-cert %s/m.cert "
 			    "--attr team=infra --lifetime 2h --key %s/hs.key --out %s/hs.cert",
 			    bin, d, d, d, d), 0);
 	assert_int_equal(sh("%s cert resumption-key --out %s/res", bin, d), 0);
 	assert_int_equal(sh("%s cert resumption-key --out %s/res", bin, d), 0);
-	assert_int_equal(sh("echo 'ctl-root workload *@kalts.test' > %s/policy", d), 0);
+	assert_int_equal(sh("%s policy add --policy %s/policy --roots %s/roots --issuer ctl-root "
+			    "--categories workload --identity '*@kalts.test' >/dev/null", bin, d, d), 0);
 	assert_int_equal(sh("%s cert show %s/hs.cert | grep -q 'attribute       team=infra'", bin, d), 0);
 	assert_int_equal(sh("%s cert show %s/m.cert | grep -q 'kalts master certificate'", bin, d), 0);
 	/* private keys never appear in what the tool prints */
@@ -1036,10 +1039,376 @@ static void altsctl_end_to_end(T_STATE)
 	assert_int_equal(sh("chmod 644 %s/m.key", d), 0);
 	assert_int_equal(sh("%s cert issue-handshake --master-key %s/m.key --master-cert %s/m.cert "
 			    "--key %s/x.key --out %s/x.cert 2>&1 | grep -q 'group or others'", bin, d, d, d, d), 0);
-	assert_int_not_equal(sh("%s cert issue-master --root-key %s/root.key --issuer r --identity x "
-				"--category robot --revocation-id 1 --key %s/y.key --out %s/y.cert 2>/dev/null",
-				bin, d, d, d), 0);
+	assert_int_not_equal(sh("%s cert issue-master --root-key %s/root.key --roots %s/roots "
+				"--issuer ctl-root --identity x --category robot "
+				"--revocation-id 0x0300000000000001 --key %s/y.key --out %s/y.cert 2>/dev/null",
+				bin, d, d, d, d), 0);
 	assert_int_equal(sh("%s version | grep -q 'does not interoperate'", bin), 0);
+	assert_int_equal(sh("rm -rf %s", d), 0);
+}
+
+static const char *ctl_bin(void)
+{
+	return getenv("ALTSCTL") ? getenv("ALTSCTL") : "build/san/altsctl";
+}
+
+/* Runs an altsctl command line (stdout and stderr into out); returns its exit status. */
+static int ctl(char *out, size_t outlen, const char *fmt, ...)
+{
+	char cmd[2048], args[1800];
+	va_list ap;
+	size_t n = 0;
+	FILE *f;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "%s %s 2>&1", ctl_bin(), args);
+	f = popen(cmd, "r");
+	assert_non_null(f);
+	while (n + 1 < outlen && !feof(f)) {
+		size_t r = fread(out + n, 1, outlen - 1 - n, f);
+
+		if (!r)
+			break;
+		n += r;
+	}
+	out[n] = 0;
+	st = pclose(f);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* What `altsctl ...' printed must be exactly want (printf-formatted). */
+static void ctl_fails(int want_status, const char *out, const char *fmt, ...)
+{
+	char want[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(want, sizeof(want), fmt, ap);
+	va_end(ap);
+	if (strcmp(out, want))
+		fprintf(stderr, "got: %s\nwant: %s\n", out, want);
+	assert_int_equal(want_status, 1);
+	assert_string_equal(out, want);
+}
+
+static void slurp(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(buf, 1, len - 1, f);
+	buf[n] = 0;
+	fclose(f);
+}
+
+/* A root, a roots file and a workload master in a fresh directory. */
+static void ctl_pki(char *d)
+{
+	char out[1024];
+
+	strcpy(d, "/tmp/kalts-ctl-XXXXXX");
+	assert_non_null(mkdtemp(d));
+	assert_int_equal(sh("%s cert create-root --name ctl-root --key %s/root.key > %s/roots",
+			    ctl_bin(), d, d), 0);
+	assert_int_equal(ctl(out, sizeof(out), "cert issue-master --root-key %s/root.key --roots %s/roots "
+			     "--issuer ctl-root --identity api@kalts.test --category workload "
+			     "--revocation-id 0x0300000000000007 --key %s/m.key --out %s/m.cert",
+			     d, d, d, d), 0);
+}
+
+/*
+ * altsctl refuses what it would otherwise do wrong, and says why: an
+ * existing root key, an issuer that is no root (or not this key's), any
+ * revocation ID not written as it prints them, and bad lifetimes.
+ */
+static void altsctl_refusals(T_STATE)
+{
+	char d[64], out[1024], before[256], after[256], key[256];
+	struct stat st;
+
+	ctl_pki(d);
+	/* create-root over an existing key */
+	slurp(strcat(strcpy(key, d), "/root.key"), before, sizeof(before));
+	ctl_fails(ctl(out, sizeof(out), "cert create-root --name ctl-root --key %s", key), out,
+		  "%s: exists; refusing to overwrite a root key (with --force it is replaced, "
+		  "and nothing it signed verifies any more)\n", key);
+	slurp(key, after, sizeof(after));
+	assert_string_equal(before, after);
+	assert_int_equal(ctl(out, sizeof(out), "cert create-root --name other --key %s/other.key", d), 0);
+	/* the printed line holds the public key, never the private one */
+	slurp(strcat(strcpy(key, d), "/other.key"), before, sizeof(before));
+	assert_null(strstr(out, before + strlen("ed25519 ")));
+
+	/* --issuer: not a root; a root, but of another key; no roots file to check */
+	ctl_fails(ctl(out, sizeof(out), "cert issue-master --root-key %s/root.key --roots %s/roots "
+		      "--issuer nosuch --identity x@y --category workload --revocation-id "
+		      "0x0300000000000001 --key %s/y.key --out %s/y.cert", d, d, d, d), out,
+		  "Issuer `nosuch' is not a root in %s/roots\n", d);
+	ctl_fails(ctl(out, sizeof(out), "cert issue-master --root-key %s/other.key --roots %s/roots "
+		      "--issuer ctl-root --identity x@y --category workload --revocation-id "
+		      "0x0300000000000001 --key %s/y.key --out %s/y.cert", d, d, d, d), out,
+		  "Issuer `ctl-root' in %s/roots has another public key than the root key given\n", d);
+	ctl_fails(ctl(out, sizeof(out), "cert issue-master --root-key %s/root.key --issuer ctl-root "
+		      "--identity x@y --category workload --revocation-id 0x0300000000000001 "
+		      "--key %s/y.key --out %s/y.cert", d, d, d), out, "Missing --roots\n");
+	assert_int_not_equal(stat(strcat(strcpy(key, d), "/y.cert"), &st), 0);
+
+	/* revocation IDs exactly as printed */
+#define MASTER(rid, extra) \
+	ctl(out, sizeof(out), "cert issue-master --root-key %s/root.key --roots %s/roots " \
+	    "--issuer ctl-root --identity x@y --category workload --revocation-id " rid " " \
+	    extra " --key %s/y.key --out %s/y.cert", d, d, d, d)
+	ctl_fails(MASTER("7", ""), out, "Invalid revocation ID `7': must start with 0x "
+		  "(as altsctl prints it, e.g. 0x0300000000000007)\n");
+	ctl_fails(MASTER("0x03000000000007", ""), out, "Invalid revocation ID `0x03000000000007': "
+		  "must be 0x and exactly 16 hex digits (as altsctl prints it, e.g. 0x0300000000000007)\n");
+	ctl_fails(MASTER("0x030000000000000g", ""), out, "Invalid revocation ID `0x030000000000000g': "
+		  "must be 0x and 16 hex digits\n");
+	ctl_fails(MASTER("0x0200000000000007", ""), out, "Invalid revocation ID `0x0200000000000007': "
+		  "its category byte 02 is not workload (03)\n");
+	ctl_fails(MASTER("0x0700000000000007", ""), out, "Invalid revocation ID `0x0700000000000007': "
+		  "its first byte is not a category (01 human, 02 machine, 03 workload)\n");
+
+	/* lifetimes */
+	ctl_fails(MASTER("0x0300000000000001", "--lifetime 0s"), out,
+		  "Invalid lifetime `0s': must be more than zero\n");
+	ctl_fails(MASTER("0x0300000000000001", "--lifetime -5s"), out,
+		  "Invalid lifetime `-5s': must not be negative\n");
+	ctl_fails(MASTER("0x0300000000000001", "--lifetime 10y"), out,
+		  "Invalid lifetime `10y': unknown unit `y' (use s, m, h or d)\n");
+	ctl_fails(MASTER("0x0300000000000001", "--lifetime 10"), out,
+		  "Invalid lifetime `10': missing unit (s, m, h or d)\n");
+	ctl_fails(MASTER("0x0300000000000001", "--lifetime soon"), out,
+		  "Invalid lifetime `soon': not a number followed by s, m, h or d\n");
+	ctl_fails(MASTER("0x0300000000000001", "--lifetime 99999999999d"), out,
+		  "Invalid lifetime `99999999999d': too long\n");
+	ctl_fails(MASTER("0x0300000000000001", "--lifetime none"), out,
+		  "Invalid lifetime `none': only machine master certificates may have no expiry\n");
+#undef MASTER
+	assert_int_not_equal(stat(strcat(strcpy(key, d), "/y.cert"), &st), 0);
+
+	/* handshake certificates: the category's cap, and a revocation ID of their own */
+	ctl_fails(ctl(out, sizeof(out), "cert issue-handshake --master-key %s/m.key --master-cert "
+		      "%s/m.cert --lifetime 4d --key %s/h.key --out %s/h.cert", d, d, d, d), out,
+		  "Invalid lifetime `4d': workload handshake certificates live at most 72h\n");
+	ctl_fails(ctl(out, sizeof(out), "cert issue-handshake --master-key %s/m.key --master-cert "
+		      "%s/m.cert --revocation-id 0x0300000000000007 --key %s/h.key --out %s/h.cert",
+		      d, d, d, d), out, "Invalid revocation ID `0x0300000000000007': it is the master "
+		  "certificate's; a handshake certificate needs its own\n");
+	ctl_fails(ctl(out, sizeof(out), "cert resumption-key --out %s/res --keep x", d), out,
+		  "Invalid --keep `x': must be 0, 1, 2 or 3\n");
+	assert_int_equal(sh("rm -rf %s", d), 0);
+}
+
+/* Master certificates expire by default (machines included); "none" is explicit. */
+static void altsctl_master_expiry(T_STATE)
+{
+	char d[64], out[1024], path[128];
+	struct alts_cert_info info;
+	uint64_t now = (uint64_t)time(NULL);
+	uint8_t *cert;
+	size_t len;
+
+	ctl_pki(d);
+	assert_int_equal(ctl(out, sizeof(out), "cert issue-master --root-key %s/root.key --roots "
+			     "%s/roots --issuer ctl-root --identity host1 --category machine "
+			     "--revocation-id 0x0200000000000001 --key %s/mm.key --out %s/mm.cert",
+			     d, d, d, d), 0);
+	snprintf(path, sizeof(path), "%s/mm.cert", d);
+	assert_int_equal(alts_read_file(path, &cert, &len, ALTS_MAX_CERT), 0);
+	assert_int_equal(alts_master_parse(cert, len, &info), 0);
+	free(cert);
+	assert_true(info.not_after >= now + 365 * 86400ULL &&
+		    info.not_after <= now + 365 * 86400ULL + 3600);
+	assert_int_equal(ctl(out, sizeof(out), "cert issue-master --root-key %s/root.key --roots "
+			     "%s/roots --issuer ctl-root --identity host1 --category machine "
+			     "--revocation-id 0x0200000000000001 --lifetime none --key %s/mm.key "
+			     "--out %s/mm.cert", d, d, d, d), 0);
+	assert_int_equal(alts_read_file(path, &cert, &len, ALTS_MAX_CERT), 0);
+	assert_int_equal(alts_master_parse(cert, len, &info), 0);
+	free(cert);
+	assert_int_equal(info.not_after, 0);
+	assert_int_equal(sh("rm -rf %s", d), 0);
+}
+
+static struct alts_creds *ctl_creds(const char *d, const char *crl, char *err, size_t elen, int *ret)
+{
+	char p[6][128];
+	struct alts_creds_paths paths;
+	struct alts_creds *c = NULL;
+
+	snprintf(p[0], 128, "%s/hs.cert", d);
+	snprintf(p[1], 128, "%s/hs.key", d);
+	snprintf(p[2], 128, "%s/roots", d);
+	snprintf(p[3], 128, "%s/%s", d, crl ? crl : "none");
+	snprintf(p[4], 128, "%s/policy", d);
+	paths = (struct alts_creds_paths){ .cert = p[0], .key = p[1], .roots = p[2],
+					   .crl = p[3], .policy = p[4] };
+	*ret = alts_creds_load(&c, &paths, err, elen);
+	return c;
+}
+
+/* altsctl crl and altsctl policy write what the daemon reads, and refuse the rest. */
+static void altsctl_crl_and_policy(T_STATE)
+{
+	char d[64], out[2048], err[512], rid[64], line[128], *p;
+	struct alts_cert_info info;
+	struct alts_creds *c;
+	int ret;
+
+	ctl_pki(d);
+	assert_int_equal(ctl(out, sizeof(out), "cert issue-handshake --master-key %s/m.key "
+			     "--master-cert %s/m.cert --key %s/hs.key --out %s/hs.cert", d, d, d, d), 0);
+	/* policy: the issuer must be a root; rules the daemon would not read are refused */
+	ctl_fails(ctl(out, sizeof(out), "policy add --policy %s/policy --roots %s/roots --issuer "
+		      "nosuch --categories workload --identity '*'", d, d), out,
+		  "Issuer `nosuch' is not a root in %s/roots\n", d);
+	ctl_fails(ctl(out, sizeof(out), "policy add --policy %s/policy --roots %s/roots --issuer "
+		      "ctl-root --categories robot --identity '*'", d, d), out,
+		  "Not a rule: issuer `ctl-root', categories `robot' (human, machine, workload or *), "
+		  "identity pattern `*'\n");
+	ctl_fails(ctl(out, sizeof(out), "policy add --policy %s/policy --roots %s/roots --issuer "
+		      "ctl-root --categories workload --identity 'a#b'", d, d), out,
+		  "Issuer, categories and identity pattern may not contain blanks or `#'\n");
+	assert_int_equal(ctl(out, sizeof(out), "policy add --policy %s/policy --roots %s/roots "
+			     "--issuer ctl-root --categories workload,human --identity '*@kalts.test'",
+			     d, d), 0);
+	assert_int_equal(ctl(out, sizeof(out), "policy add --policy %s/policy --roots %s/roots "
+			     "--issuer ctl-root --categories human,workload --identity '*@kalts.test'",
+			     d, d), 0);
+	assert_string_equal(out, "already allowed: ctl-root human,workload *@kalts.test\n");
+	assert_int_equal(ctl(out, sizeof(out), "policy list --policy %s/policy", d), 0);
+	assert_string_equal(out, "  1  ctl-root human,workload *@kalts.test\n");
+
+	/* crl: created empty, signed, serial 1; not created twice */
+	assert_int_equal(ctl(out, sizeof(out), "crl create --root-key %s/root.key --roots %s/roots "
+			     "--issuer ctl-root --crl %s/crl", d, d, d), 0);
+	ctl_fails(ctl(out, sizeof(out), "crl create --root-key %s/root.key --roots %s/roots "
+		      "--issuer ctl-root --crl %s/crl", d, d, d), out,
+		  "%s/crl: exists; change it with `%s crl add' or `%s crl renew'\n", d, ctl_bin(),
+		  ctl_bin());
+	c = ctl_creds(d, "crl", err, sizeof(err), &ret);
+	assert_int_equal(ret, 0);
+	assert_int_equal(c->crl_serial, 1);
+	assert_int_equal(alts_cert_verify(c, c->cert, c->cert_len, (uint64_t)time(NULL), true, &info), 0);
+	alts_creds_free(c);
+
+	/* the revocation ID `cert show' prints is what `crl add' takes, and it revokes */
+	assert_int_equal(ctl(out, sizeof(out), "cert show %s/hs.cert", d), 0);
+	p = strstr(out, "revocation id   ");
+	assert_non_null(p);
+	sscanf(p + 16, "%63s", rid);
+	ctl_fails(ctl(out, sizeof(out), "crl add --root-key %s/root.key --roots %s/roots --crl %s/crl 7",
+		      d, d, d), out, "Invalid revocation ID `7': must start with 0x "
+		  "(as altsctl prints it, e.g. 0x0300000000000007)\n");
+	/* only the CRL's own root signs it */
+	assert_int_equal(sh("%s cert create-root --name other --key %s/other.key >/dev/null",
+			    ctl_bin(), d), 0);
+	ctl_fails(ctl(out, sizeof(out), "crl add --root-key %s/other.key --roots %s/roots --crl %s/crl %s",
+		      d, d, d, rid), out,
+		  "Issuer `ctl-root' in %s/roots has another public key than the root key given\n", d);
+	assert_int_equal(ctl(out, sizeof(out), "crl add --root-key %s/root.key --roots %s/roots "
+			     "--crl %s/crl %s", d, d, d, rid), 0);
+	assert_string_equal(out, "serial 2, 1 revoked\n");
+	c = ctl_creds(d, "crl", err, sizeof(err), &ret);
+	assert_int_equal(ret, 0);
+	assert_int_equal(alts_cert_verify(c, c->cert, c->cert_len, (uint64_t)time(NULL), true, &info),
+			 ALTS_ERR_REVOKED);
+	alts_creds_free(c);
+	assert_int_equal(ctl(out, sizeof(out), "crl list --roots %s/roots --crl %s/crl", d, d), 0);
+	snprintf(line, sizeof(line), "  revoked         %s\n", rid);
+	assert_non_null(strstr(out, line));
+	assert_non_null(strstr(out, "  serial          2\n"));
+	assert_int_equal(ctl(out, sizeof(out), "crl renew --root-key %s/root.key --roots %s/roots "
+			     "--crl %s/crl --next-update 1d", d, d, d), 0);
+	assert_string_equal(out, "serial 3, 1 revoked\n");
+	ctl_fails(ctl(out, sizeof(out), "crl renew --root-key %s/root.key --roots %s/roots "
+		      "--crl %s/crl --next-update 91d", d, d, d), out,
+		  "Invalid next-update `91d': at most 90d\n");
+	/* a hand edit breaks the signature, and the tool says so */
+	assert_int_equal(sh("sed -i '/^revoked/d' %s/crl", d), 0);
+	ctl_fails(ctl(out, sizeof(out), "crl list --roots %s/roots --crl %s/crl", d, d), out,
+		  "%s/crl: signature does not verify with root `ctl-root'\n", d);
+
+	/* policy remove: exactly that rule; afterwards nothing is allowed */
+	ctl_fails(ctl(out, sizeof(out), "policy remove --policy %s/policy --issuer ctl-root "
+		      "--categories workload --identity '*@kalts.test'", d), out,
+		  "No rule `ctl-root workload *@kalts.test' in %s/policy\n", d);
+	assert_int_equal(ctl(out, sizeof(out), "policy remove --policy %s/policy --issuer ctl-root "
+			     "--categories workload,human --identity '*@kalts.test'", d), 0);
+	assert_int_equal(ctl(out, sizeof(out), "policy list --policy %s/policy", d), 0);
+	assert_string_equal(out, "no rules: every peer certificate is refused\n");
+	assert_int_equal(sh("rm -rf %s", d), 0);
+}
+
+/*
+ * Handshake certificates against a request: the host makes its key and a
+ * request, the master key's holder signs it; the master key never goes to
+ * the host and the host's private key never leaves it.
+ */
+static void altsctl_request(T_STATE)
+{
+	char d[64], host[80], out[1024], keyline[256], *nl;
+	struct alts_creds_paths paths;
+	struct alts_creds *c = NULL;
+	struct alts_cert_info info;
+	char p[4][128], err[512];
+	struct stat st;
+
+	ctl_pki(d);
+	snprintf(host, sizeof(host), "%s/host", d);
+	assert_int_equal(mkdir(host, 0700), 0);
+	assert_int_equal(ctl(out, sizeof(out), "cert request --identity api@kalts.test --ciphers pfs "
+			     "--attr team=infra --key %s/hs.key --out %s/hs.req", host, host), 0);
+	assert_int_equal(strncmp(out, "static key ", 11), 0);
+	snprintf(p[0], 128, "%s/hs.key", host);
+	assert_int_equal(stat(p[0], &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	slurp(p[0], keyline, sizeof(keyline));
+	nl = strchr(keyline, '\n');
+	*nl = 0;
+	assert_null(strstr(out, keyline + strlen("x25519 ")));
+	snprintf(p[1], 128, "%s/hs.req", host);
+	slurp(p[1], out, sizeof(out));
+	assert_null(strstr(out, keyline + strlen("x25519 ")));
+	assert_non_null(strstr(out, "identity api@kalts.test\n"));
+
+	/* signed by the master's holder, in the other directory */
+	assert_int_equal(ctl(out, sizeof(out), "cert sign-request --master-key %s/m.key --master-cert "
+			     "%s/m.cert --request %s/hs.req --lifetime 6h --out %s/hs.cert",
+			     d, d, host, host), 0);
+	assert_int_equal(strncmp(out, "signed static key ", 18), 0);
+	snprintf(p[2], 128, "%s/hs.cert", host);
+	snprintf(p[3], 128, "%s/roots", d);
+	assert_int_equal(sh("%s policy add --policy %s/policy --issuer '*' --categories '*' "
+			    "--identity '*' >/dev/null", ctl_bin(), host), 0);
+	snprintf(out, sizeof(out), "%s/policy", host);
+	paths = (struct alts_creds_paths){ .cert = p[2], .key = p[0], .roots = p[3], .policy = out };
+	assert_int_equal(alts_creds_load(&c, &paths, err, sizeof(err)), 0);
+	assert_int_equal(alts_cert_verify(c, c->cert, c->cert_len, (uint64_t)time(NULL), true, &info), 0);
+	assert_string_equal(info.identity, "api@kalts.test");
+	assert_string_equal(info.attrs[0].key, "team");
+	assert_string_equal(info.attrs[0].value, "infra");
+	assert_int_equal(info.ciphers, ALTS_CIPHER_F_PFS);
+	assert_true(info.not_after - info.not_before <= 6 * 3600 + ALTS_CLOCK_SKEW);
+	assert_int_not_equal(info.revocation_id, info.master_revocation_id);
+	alts_creds_free(c);
+
+	/* a request for another identity, a broken request */
+	assert_int_equal(ctl(out, sizeof(out), "cert request --identity db@kalts.test --key "
+			     "%s/x.key --out %s/x.req", host, host), 0);
+	ctl_fails(ctl(out, sizeof(out), "cert sign-request --master-key %s/m.key --master-cert "
+		      "%s/m.cert --request %s/x.req --out %s/x.cert", d, d, host, host), out,
+		  "The request is for `db@kalts.test', but %s/m.cert is for `api@kalts.test'\n", d);
+	assert_int_equal(sh("sed -i 's/^static-key .*/static-key 00/' %s/x.req", host), 0);
+	ctl_fails(ctl(out, sizeof(out), "cert sign-request --master-key %s/m.key --master-cert "
+		      "%s/m.cert --request %s/x.req --out %s/x.cert", d, d, host, host), out,
+		  "%s/x.req:3: static-key is not 64 hex digits\n", host);
+	assert_int_not_equal(stat(strcat(strcpy(p[1], host), "/x.cert"), &st), 0);
 	assert_int_equal(sh("rm -rf %s", d), 0);
 }
 
@@ -1063,6 +1432,10 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(crl_signed_and_fresh),
 	cmocka_unit_test(crl_once_configured),
 	cmocka_unit_test(altsctl_end_to_end),
+	cmocka_unit_test(altsctl_refusals),
+	cmocka_unit_test(altsctl_master_expiry),
+	cmocka_unit_test(altsctl_crl_and_policy),
+	cmocka_unit_test(altsctl_request),
 };
 
 GROUP(cert_group, "cert", tests);
