@@ -125,6 +125,8 @@ static int reload(struct hsd *d)
 	d->creds = c;
 	log_msg("credentials loaded: %s, %zu roots, %zu revoked, %zu rules, %zu resumption keys",
 		c->self.identity, c->n_roots, c->n_crl, c->n_rules, c->sec->n_res_keys);
+	if (alts_creds_expiry_warning(c, (uint64_t)time(NULL), err, sizeof(err)))
+		log_msg("warning: %s", err);
 	return 0;
 }
 

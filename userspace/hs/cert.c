@@ -1088,6 +1088,77 @@ static int load_res_keys(struct alts_creds *c, const char *path, char *err, size
 	return ret;
 }
 
+/*
+ * Our own certificate as a peer would see it: in its validity window (its
+ * master's too), not revoked by our CRL, within the lifetime cap and with
+ * a revocation ID of its own. Its chain is for the peers' roots to judge.
+ */
+static int check_own_cert(struct alts_creds *c, const char *path, uint64_t now, char *err,
+			  size_t elen)
+{
+	struct alts_cert_info *info = calloc(1, sizeof(*info));
+	char when[32], rid[ALTS_RID_STR_LEN];
+	int ret;
+
+	if (!info)
+		return -ENOMEM;
+	ret = alts_cert_verify(c, c->cert, c->cert_len, now, false, info);
+	switch (ret) {
+	case ALTS_OK:
+		break;
+	case ALTS_ERR_EXPIRED:
+		if (info->master_not_after && now > info->master_not_after + ALTS_CLOCK_SKEW) {
+			utc(when, info->master_not_after);
+			snprintf(err, elen, "%s: own master certificate expired at %s", path, when);
+		} else {
+			utc(when, info->not_after);
+			snprintf(err, elen, "%s: own certificate expired at %s; issue a new one "
+				 "(altsctl cert rotate)", path, when);
+		}
+		ret = -EKEYEXPIRED;
+		break;
+	case ALTS_ERR_NOT_YET_VALID:
+		utc(when, info->not_before);
+		snprintf(err, elen, "%s: own certificate not valid before %s", path, when);
+		ret = -EKEYEXPIRED;
+		break;
+	case ALTS_ERR_REVOKED:
+		alts_rid_format(rid, alts_crl_contains(c, info->revocation_id) ?
+				info->revocation_id : info->master_revocation_id);
+		snprintf(err, elen, "%s: own certificate is revoked (revocation ID %s)", path, rid);
+		ret = -EKEYREVOKED;
+		break;
+	default:
+		snprintf(err, elen, "%s: peers would refuse own certificate: %s (lifetime over "
+			 "the category's cap, or no revocation ID of its own)", path,
+			 alts_strerror(ret));
+		ret = -EINVAL;
+		break;
+	}
+	free(info);
+	return ret;
+}
+
+int alts_creds_expiry_warning(const struct alts_creds *c, uint64_t now, char *buf, size_t len)
+{
+	const struct alts_cert_info *s = &c->self;
+	char when[32];
+
+	if (s->not_after > now && s->not_after - now < (s->not_after - s->not_before) / 4) {
+		utc(when, s->not_after);
+		snprintf(buf, len, "own certificate expires at %s, in less than a quarter of "
+			 "its lifetime", when);
+		return 1;
+	}
+	if (s->master_not_after > now && s->master_not_after - now < ALTS_MASTER_WARN) {
+		utc(when, s->master_not_after);
+		snprintf(buf, len, "own master certificate expires at %s, in less than %llu days",
+			 when, (unsigned long long)(ALTS_MASTER_WARN / 86400));
+		return 1;
+	}
+	return 0;
+}
+
 int alts_creds_load(struct alts_creds **out, const struct alts_creds_paths *p,
 		    char *err, size_t elen)
 {
@@ -1125,6 +1196,8 @@ int alts_creds_load(struct alts_creds **out, const struct alts_creds_paths *p,
 	if ((ret = load_policy(c, p->policy, err, elen)))
 		goto fail;
 	if (p->res_keys && (ret = load_res_keys(c, p->res_keys, err, elen)))
+		goto fail;
+	if ((ret = check_own_cert(c, p->cert, now, err, elen)))
 		goto fail;
 	free(cert);
 	*out = c;

@@ -123,8 +123,18 @@ int alts_creds_add_rule(struct alts_creds *c, const char *issuer, unsigned int c
 			const char *pattern);
 int alts_creds_add_res_key(struct alts_creds *c, const uint8_t idr[ALTS_IDR_LEN],
 			   const uint8_t key[ALTS_RES_KEY_LEN]);
+/*
+ * Refuses, among the rest, an own certificate that peers would refuse:
+ * expired or not yet valid (or its master), revoked by our own CRL.
+ */
 int alts_creds_load(struct alts_creds **out, const struct alts_creds_paths *p,
 		    char *err, size_t err_len);
+/*
+ * 1 and a sentence in buf when the own certificate has less than a quarter
+ * of its lifetime left, or its master less than ALTS_MASTER_WARN.
+ */
+#define ALTS_MASTER_WARN	(30 * 86400ULL)
+int alts_creds_expiry_warning(const struct alts_creds *c, uint64_t now, char *buf, size_t len);
 
 /* Files (keyfile.c). */
 enum alts_file_kind {

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -603,7 +605,8 @@ static void creds_from_files(T_STATE)
 	paths = (struct alts_creds_paths){ .cert = strdup(tpath("hs.cert")),
 					   .key = strdup(tpath("hs.key")),
 					   .roots = strdup(tpath("roots")), .crl = strdup(tpath("crl")),
-					   .policy = strdup(tpath("policy")), .res_keys = strdup(tpath("res")) };
+					   .policy = strdup(tpath("policy")), .res_keys = strdup(tpath("res")),
+					   .now = TEST_NOW };
 	assert_int_equal(alts_creds_load(&c, &paths, err, sizeof(err)), 0);
 	assert_string_equal(c->self.identity, "files@kalts.test");
 	assert_int_equal(c->n_roots, 1);
@@ -651,6 +654,7 @@ static void creds_from_files(T_STATE)
 }
 
 static int sh(const char *fmt, ...);
+static void slurp(const char *path, char *buf, size_t len);
 
 /* A credential directory as the daemon has it; returns its paths (static storage). */
 static void write_cred_dir(const char *dir, const struct party *p, struct alts_creds_paths *paths,
@@ -675,7 +679,8 @@ static void write_cred_dir(const char *dir, const struct party *p, struct alts_c
 	write_text(path[5], "000102030405060708090a0b0c0d0e0f "
 		   "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n", 0600);
 	*paths = (struct alts_creds_paths){ .cert = path[0], .key = path[1], .roots = path[2],
-					    .policy = path[4], .res_keys = path[5] };
+					    .policy = path[4], .res_keys = path[5],
+					    .now = TEST_NOW };
 }
 
 static int load_err(const struct alts_creds_paths *paths, char *err, size_t elen)
@@ -774,11 +779,11 @@ static void trust_file_ownership(T_STATE)
 }
 
 /* A party whose certificates are valid now (load time is the real clock). */
-static void party_now(struct party *p, const char *identity, uint64_t now)
+static void party_now(struct party *p, const char *identity, uint64_t now, uint64_t rid)
 {
 	struct party_opts o = { .identity = identity, .master_nb = now - 86400,
 				.hs_nb = now - 3600, .hs_na = now + 86400,
-				.hs_revocation_id = (3ULL << 56) | 0x42 };
+				.hs_revocation_id = (3ULL << 56) | rid };
 
 	assert_int_equal(party_make(p, &o), ALTS_OK);
 }
@@ -795,25 +800,32 @@ static void crl_signed_and_fresh(T_STATE)
 	struct alts_creds_paths paths;
 	struct alts_creds *c = NULL;
 	struct alts_cert_info info;
-	struct party p;
+	struct party p, peer;
 	char d[64], path[6][128], err[512], want[512], when[64], *text;
 
 	strcpy(d, "/tmp/kalts-crl-XXXXXX");
 	assert_non_null(mkdtemp(d));
-	party_now(&p, "crl@kalts.test", now);
+	party_now(&p, "crl@kalts.test", now, 0x41);
 	write_cred_dir(d, &p, &paths, path);
 	paths.crl = path[3];
+	paths.now = 0;
 
 	write_crl(path[3], crl_by_hand(TEST_ROOT, TEST_ROOT, 3, now - 60, now + 600,
 				       "revoked 0x0300000000000042\nrevoked 0x0300000000000077\n"));
 	assert_int_equal(alts_creds_load(&c, &paths, err, sizeof(err)), 0);
 	assert_int_equal(c->n_crl, 2);
-	assert_int_equal(alts_cert_verify(c, p.hs_cert, p.hs_len, now, true, &info), ALTS_ERR_REVOKED);
+	party_now(&peer, "peer@kalts.test", now, 0x43);
+	assert_int_equal(alts_cert_verify(c, peer.hs_cert, peer.hs_len, now, true, &info), ALTS_OK);
+	party_free(&peer);
+	party_now(&peer, "peer@kalts.test", now, 0x42);
+	assert_int_equal(alts_cert_verify(c, peer.hs_cert, peer.hs_len, now, true, &info),
+			 ALTS_ERR_REVOKED);
 	/* once its next-update has passed, nothing verifies (the certificate still would) */
-	assert_int_equal(alts_cert_verify(c, p.hs_cert, p.hs_len, now + 600, true, &info),
+	assert_int_equal(alts_cert_verify(c, peer.hs_cert, peer.hs_len, now + 600, true, &info),
 			 ALTS_ERR_CONFIG);
-	assert_int_equal(alts_cert_verify(c, p.hs_cert, p.hs_len, now + 600, false, &info),
+	assert_int_equal(alts_cert_verify(c, peer.hs_cert, peer.hs_len, now + 600, false, &info),
 			 ALTS_ERR_CONFIG);
+	party_free(&peer);
 	alts_creds_free(c);
 
 	/* the old unsigned list of IDs */
@@ -882,9 +894,10 @@ static void crl_once_configured(T_STATE)
 
 	strcpy(d, "/tmp/kalts-crl-XXXXXX");
 	assert_non_null(mkdtemp(d));
-	party_now(&p, "crl@kalts.test", now);
+	party_now(&p, "crl@kalts.test", now, 0x41);
 	write_cred_dir(d, &p, &paths, path);
 	paths.crl = path[3];
+	paths.now = 0;
 
 	/* no CRL file and none before: nothing configured yet */
 	assert_int_equal(alts_creds_load(&c, &paths, err, sizeof(err)), 0);
@@ -1047,6 +1060,149 @@ static void altsctl_end_to_end(T_STATE)
 	assert_int_equal(sh("rm -rf %s", d), 0);
 }
 
+/*
+ * The own certificate is checked at load as a peer would check it: an
+ * expired (or not yet valid) one, or one under an expired master, or one
+ * our own CRL revokes, is refused with the time or ID that is wrong.
+ */
+static void own_cert_at_load(T_STATE)
+{
+	uint64_t now = (uint64_t)time(NULL);
+	struct party_opts expired = { .identity = "own@kalts.test", .master_nb = now - 86400,
+				      .hs_nb = now - 7200, .hs_na = now - 3600 };
+	struct party_opts early = expired, m_expired = expired, fine = expired;
+	struct alts_creds_paths paths;
+	struct alts_creds *c = NULL;
+	struct party p;
+	char d[64], path[6][128], err[512], want[512], when[64];
+
+	early.hs_nb = now + 3600;
+	early.hs_na = now + 7200;
+	m_expired.master_na = now - 600;
+	m_expired.hs_na = now + 3600;
+	fine.hs_nb = now - 48 * 3600;
+	fine.hs_na = now + 3600;
+	strcpy(d, "/tmp/kalts-own-XXXXXX");
+	assert_non_null(mkdtemp(d));
+
+	assert_int_equal(party_make(&p, &expired), ALTS_OK);
+	write_cred_dir(d, &p, &paths, path);
+	paths.now = 0;
+	assert_int_equal(load_err(&paths, err, sizeof(err)), -EKEYEXPIRED);
+	utc_str(when, sizeof(when), now - 3600);
+	snprintf(want, sizeof(want), "%s: own certificate expired at %s; issue a new one "
+		 "(altsctl cert rotate)", path[0], when);
+	assert_string_equal(err, want);
+	party_free(&p);
+
+	assert_int_equal(party_make(&p, &early), ALTS_OK);
+	write_cred_dir(d, &p, &paths, path);
+	paths.now = 0;
+	assert_int_equal(load_err(&paths, err, sizeof(err)), -EKEYEXPIRED);
+	utc_str(when, sizeof(when), now + 3600);
+	snprintf(want, sizeof(want), "%s: own certificate not valid before %s", path[0], when);
+	assert_string_equal(err, want);
+	party_free(&p);
+
+	assert_int_equal(party_make(&p, &m_expired), ALTS_OK);
+	write_cred_dir(d, &p, &paths, path);
+	paths.now = 0;
+	assert_int_equal(load_err(&paths, err, sizeof(err)), -EKEYEXPIRED);
+	utc_str(when, sizeof(when), now - 600);
+	snprintf(want, sizeof(want), "%s: own master certificate expired at %s", path[0], when);
+	assert_string_equal(err, want);
+	party_free(&p);
+
+	/* valid, but revoked by our own CRL */
+	assert_int_equal(party_make(&p, &fine), ALTS_OK);
+	write_cred_dir(d, &p, &paths, path);
+	paths.now = 0;
+	paths.crl = path[3];
+	write_crl(path[3], crl_by_hand(TEST_ROOT, TEST_ROOT, 1, now - 60, now + 600,
+				       "revoked 0x0300000000000002\n"));
+	assert_int_equal(load_err(&paths, err, sizeof(err)), -EKEYREVOKED);
+	snprintf(want, sizeof(want), "%s: own certificate is revoked (revocation ID "
+		 "0x0300000000000002)", path[0]);
+	assert_string_equal(err, want);
+	write_crl(path[3], crl_by_hand(TEST_ROOT, TEST_ROOT, 2, now - 60, now + 600, ""));
+	assert_int_equal(alts_creds_load(&c, &paths, err, sizeof(err)), 0);
+	/* an hour left of 49 h: warned; with 40 h left, not */
+	assert_int_equal(alts_creds_expiry_warning(c, now, err, sizeof(err)), 1);
+	utc_str(when, sizeof(when), now + 3600);
+	snprintf(want, sizeof(want), "own certificate expires at %s, in less than a quarter of "
+		 "its lifetime", when);
+	assert_string_equal(err, want);
+	assert_int_equal(alts_creds_expiry_warning(c, now - 20 * 3600, err, sizeof(err)), 0);
+	alts_creds_free(c);
+	party_free(&p);
+	assert_int_equal(sh("rm -rf %s", d), 0);
+}
+
+/* altshd itself: refuses to start with an expired own certificate, warns near expiry. */
+static void daemon_own_cert(T_STATE)
+{
+	const char *bin = getenv("ALTSHD") ? getenv("ALTSHD") : "build/san/altshd";
+	uint64_t now = (uint64_t)time(NULL);
+	struct party_opts o = { .identity = "own@kalts.test", .master_nb = now - 86400,
+				.hs_nb = now - 7200, .hs_na = now - 3600 };
+	struct alts_creds_paths paths;
+	struct party p;
+	char d[64], path[6][128], log[128], sock[128], text[4096], want[256], when[64];
+	int round, i, st = 0;
+	pid_t pid;
+
+	strcpy(d, "/tmp/kalts-own-XXXXXX");
+	assert_non_null(mkdtemp(d));
+	snprintf(log, sizeof(log), "%s.log", d);
+	snprintf(sock, sizeof(sock), "%s.sock", d);
+	for (round = 0; round < 2; round++) {
+		if (round == 1) {
+			o.hs_nb = now - 40 * 3600;
+			o.hs_na = now + 3600;
+		}
+		assert_int_equal(party_make(&p, &o), ALTS_OK);
+		write_cred_dir(d, &p, &paths, path);
+		rename(path[5], strcat(strcpy(text, d), "/resumption.keys"));
+		party_free(&p);
+		pid = fork();
+		assert_true(pid >= 0);
+		if (!pid) {
+			if (!freopen(log, "w", stderr) || !freopen("/dev/null", "w", stdout))
+				_exit(126);
+			prctl(PR_SET_PDEATHSIG, SIGTERM);
+			execl(bin, bin, "-c", d, "-s", sock, "-j", "1", (char *)NULL);
+			_exit(127);
+		}
+		for (i = 0; i < 500; i++) {
+			text[0] = 0;
+			if (waitpid(pid, &st, WNOHANG) == pid)
+				break;
+			slurp(log, text, sizeof(text));
+			if (strstr(text, "listening on"))
+				break;
+			usleep(10000);
+		}
+		assert_true(i < 500);
+		slurp(log, text, sizeof(text));
+		if (round == 0) {
+			/* it exited, saying why */
+			assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+			utc_str(when, sizeof(when), now - 3600);
+			snprintf(want, sizeof(want), "hs.cert: own certificate expired at %s", when);
+			assert_non_null(strstr(text, want));
+		} else {
+			kill(pid, SIGTERM);
+			waitpid(pid, &st, 0);
+			utc_str(when, sizeof(when), now + 3600);
+			snprintf(want, sizeof(want), "warning: own certificate expires at %s", when);
+			assert_non_null(strstr(text, want));
+		}
+	}
+	unlink(log);
+	unlink(sock);
+	assert_int_equal(sh("rm -rf %s", d), 0);
+}
+
 static const char *ctl_bin(void)
 {
 	return getenv("ALTSCTL") ? getenv("ALTSCTL") : "build/san/altsctl";
@@ -1094,12 +1250,15 @@ static void ctl_fails(int want_status, const char *out, const char *fmt, ...)
 	assert_string_equal(out, want);
 }
 
+/* The file's text in buf; empty if there is no such file. */
 static void slurp(const char *path, char *buf, size_t len)
 {
 	FILE *f = fopen(path, "r");
 	size_t n;
 
-	assert_non_null(f);
+	buf[0] = 0;
+	if (!f)
+		return;
 	n = fread(buf, 1, len - 1, f);
 	buf[n] = 0;
 	fclose(f);
@@ -1255,7 +1414,7 @@ static struct alts_creds *ctl_creds(const char *d, const char *crl, char *err, s
 /* altsctl crl and altsctl policy write what the daemon reads, and refuse the rest. */
 static void altsctl_crl_and_policy(T_STATE)
 {
-	char d[64], out[2048], err[512], rid[64], line[128], *p;
+	char d[64], out[2048], err[512], rid[64], line[256], *p;
 	struct alts_cert_info info;
 	struct alts_creds *c;
 	int ret;
@@ -1315,9 +1474,10 @@ static void altsctl_crl_and_policy(T_STATE)
 			     "--crl %s/crl %s", d, d, d, rid), 0);
 	assert_string_equal(out, "serial 2, 1 revoked\n");
 	c = ctl_creds(d, "crl", err, sizeof(err), &ret);
-	assert_int_equal(ret, 0);
-	assert_int_equal(alts_cert_verify(c, c->cert, c->cert_len, (uint64_t)time(NULL), true, &info),
-			 ALTS_ERR_REVOKED);
+	assert_int_equal(ret, -EKEYREVOKED);
+	snprintf(line, sizeof(line), "%s/hs.cert: own certificate is revoked (revocation ID %s)",
+		 d, rid);
+	assert_string_equal(err, line);
 	alts_creds_free(c);
 	assert_int_equal(ctl(out, sizeof(out), "crl list --roots %s/roots --crl %s/crl", d, d), 0);
 	snprintf(line, sizeof(line), "  revoked         %s\n", rid);
@@ -1431,6 +1591,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(trust_file_ownership),
 	cmocka_unit_test(crl_signed_and_fresh),
 	cmocka_unit_test(crl_once_configured),
+	cmocka_unit_test(own_cert_at_load),
+	cmocka_unit_test(daemon_own_cert),
 	cmocka_unit_test(altsctl_end_to_end),
 	cmocka_unit_test(altsctl_refusals),
 	cmocka_unit_test(altsctl_master_expiry),
