@@ -1156,6 +1156,12 @@ int alts_creds_expiry_warning(const struct alts_creds *c, uint64_t now, char *bu
 			 when, (unsigned long long)(ALTS_MASTER_WARN / 86400));
 		return 1;
 	}
+	if (c->crl_next_update > now && c->crl_next_update - now < ALTS_CRL_WARN) {
+		utc(when, c->crl_next_update);
+		snprintf(buf, len, "the CRL goes stale at %s, in less than a day, and then every "
+			 "peer is refused: renew it (altsctl crl renew)", when);
+		return 1;
+	}
 	return 0;
 }
 

@@ -131,9 +131,11 @@ int alts_creds_load(struct alts_creds **out, const struct alts_creds_paths *p,
 		    char *err, size_t err_len);
 /*
  * 1 and a sentence in buf when the own certificate has less than a quarter
- * of its lifetime left, or its master less than ALTS_MASTER_WARN.
+ * of its lifetime left, its master less than ALTS_MASTER_WARN, or the CRL
+ * less than ALTS_CRL_WARN before it goes stale.
  */
 #define ALTS_MASTER_WARN	(30 * 86400ULL)
+#define ALTS_CRL_WARN		(86400ULL)
 int alts_creds_expiry_warning(const struct alts_creds *c, uint64_t now, char *buf, size_t len);
 
 /* Files (keyfile.c). */

@@ -1132,6 +1132,13 @@ static void own_cert_at_load(T_STATE)
 	snprintf(want, sizeof(want), "own certificate expires at %s, in less than a quarter of "
 		 "its lifetime", when);
 	assert_string_equal(err, want);
+	/* a CRL close to its next-update warns too (here it has 20 h + 10 min left) */
+	assert_int_equal(alts_creds_expiry_warning(c, now - 20 * 3600, err, sizeof(err)), 1);
+	utc_str(when, sizeof(when), now + 600);
+	snprintf(want, sizeof(want), "the CRL goes stale at %s, in less than a day, and then "
+		 "every peer is refused: renew it (altsctl crl renew)", when);
+	assert_string_equal(err, want);
+	c->crl_next_update = now + 2 * 86400;
 	assert_int_equal(alts_creds_expiry_warning(c, now - 20 * 3600, err, sizeof(err)), 0);
 	alts_creds_free(c);
 	party_free(&p);
