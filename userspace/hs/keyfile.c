@@ -63,8 +63,10 @@ static int open_dir_checked(const char *path, char *why, size_t why_len)
 	}
 	fd = open(dir, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
-		say(why, why_len, "directory %s: %s", dir, strerror(errno));
-		return -errno;
+		int ret = -errno;
+
+		say(why, why_len, "directory %s: %s", dir, strerror(-ret));
+		return ret;
 	}
 	if (fstat(fd, &st)) {
 		int ret = -errno;
@@ -106,8 +108,10 @@ static int open_checked(const char *path, enum alts_file_kind kind, char *why, s
 	if (kind == ALTS_FILE_PLAIN) {
 		fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		if (fd < 0) {
-			say(why, why_len, "%s", strerror(errno));
-			return -errno;
+			int ret = -errno;
+
+			say(why, why_len, "%s", strerror(-ret));
+			return ret;
 		}
 		return fd;
 	}
@@ -186,9 +190,11 @@ static int read_fd(int fd, uint8_t **out, size_t *len, size_t max, char *why, si
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0) {
+			int ret = r < 0 ? -errno : -EIO;
+
 			OPENSSL_clear_free(buf, (size_t)st.st_size + 1);
-			say(why, why_len, "%s", r < 0 ? strerror(errno) : "changed while read");
-			return r < 0 ? -errno : -EIO;
+			say(why, why_len, "%s", r < 0 ? strerror(-ret) : "changed while read");
+			return ret;
 		}
 		n += (size_t)r;
 	}
