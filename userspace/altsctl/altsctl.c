@@ -22,6 +22,8 @@ static const struct {
 	const char *description;
 } subcommands[] = {
 	{ "cert", cert_main, "Creates roots, issues, rotates and prints certificates and resumption keys" },
+	{ "crl", crl_main, "Creates, extends, renews and lists the signed revocation list" },
+	{ "policy", policy_main, "Adds, removes and lists issuer policy rules" },
 	{ "version", version_main, "Shows what this handshake is (and is not)" },
 };
 

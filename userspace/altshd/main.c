@@ -108,9 +108,10 @@ static int reload(struct hsd *d)
 		conf(d, "hs.cert", p[0], sizeof(p[0]), false),
 		conf(d, "hs.key", p[1], sizeof(p[1]), false),
 		conf(d, "roots", p[2], sizeof(p[2]), false),
-		conf(d, "crl", p[3], sizeof(p[3]), true),
+		conf(d, "crl", p[3], sizeof(p[3]), false),
 		conf(d, "policy", p[4], sizeof(p[4]), false),
 		conf(d, "resumption.keys", p[5], sizeof(p[5]), true),
+		.prev = d->creds,	/* a CRL once loaded stays required, its serial only grows */
 	};
 	struct alts_creds *c;
 	int ret;
@@ -124,6 +125,8 @@ static int reload(struct hsd *d)
 	d->creds = c;
 	log_msg("credentials loaded: %s, %zu roots, %zu revoked, %zu rules, %zu resumption keys",
 		c->self.identity, c->n_roots, c->n_crl, c->n_rules, c->sec->n_res_keys);
+	if (alts_creds_expiry_warning(c, (uint64_t)time(NULL), err, sizeof(err)))
+		log_msg("warning: %s", err);
 	return 0;
 }
 

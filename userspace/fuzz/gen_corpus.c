@@ -57,6 +57,21 @@ int main(int argc, char **argv)
 	/* cert */
 	put(d[2], "handshake-cert", 0, false, fz_srv.hs_cert, fz_srv.hs_len);
 	put(d[2], "master-cert", 0, false, fz_srv.master_cert, fz_srv.master_len);
+	{
+		/* a CRL signed by the test root, as altsctl crl writes it */
+		uint64_t ids[2] = { (1ULL << 56) | 5, (3ULL << 56) | 9 };
+		struct alts_crl crl = { .issuer = TEST_ROOT, .serial = 3, .this_update = TEST_NOW,
+					.next_update = TEST_NOW + 86400, .ids = ids, .n_ids = 2 };
+		uint8_t seed[32];
+		char *text;
+		size_t len;
+
+		root_seed(seed, TEST_ROOT);
+		if (alts_crl_sign(seed, &crl, &text, &len))
+			return 1;
+		put(d[2], "crl", 0, false, (const uint8_t *)text, len);
+		free(text);
+	}
 	/* ticket: a real one, and a body to be sealed by the harness */
 	memset(b.secret, 0x11, sizeof(b.secret));
 	strcpy(b.identity, "client@kalts.test");

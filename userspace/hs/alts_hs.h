@@ -144,6 +144,9 @@ struct alts_creds {
 	size_t n_roots;
 	uint64_t *crl;			/* sorted */
 	size_t n_crl;
+	bool has_crl;			/* a signed CRL was loaded */
+	uint64_t crl_serial;
+	uint64_t crl_next_update;	/* 0: none; from then on verification fails */
 	struct alts_policy_rule *rules;
 	size_t n_rules;
 };

@@ -505,9 +505,27 @@ static void bad_request(T_STATE)
 	close(sv[1]);
 }
 
+/* A CRL signed by the test root, as `altsctl crl' writes it. */
+static void write_signed_crl(const char *dir, uint64_t serial, const uint64_t *ids, size_t n)
+{
+	uint64_t now = (uint64_t)time(NULL);
+	struct alts_crl crl = { .serial = serial, .this_update = now - 60,
+				.next_update = now + 3600, .ids = (uint64_t *)ids, .n_ids = n };
+	uint8_t seed[32];
+	char *text;
+	size_t len;
+
+	strcpy(crl.issuer, TEST_ROOT);
+	root_seed(seed, TEST_ROOT);
+	assert_int_equal(alts_crl_sign(seed, &crl, &text, &len), ALTS_OK);
+	write_conf(dir, "crl", text, len, 0644);
+	free(text);
+}
+
 static void reload_crl_and_inflight(T_STATE)
 {
-	char crl[64];
+	const uint64_t revoked = (3ULL << 56) | 0x55;
+	char path[256];
 	struct call c, s, inflight;
 	struct alts_hs_config cfg;
 	struct alts_hs_result res;
@@ -523,8 +541,7 @@ static void reload_crl_and_inflight(T_STATE)
 	for (i = 0; i < 300 && log_count(&sd, "server handshake started") <= started_before; i++)
 		usleep(10000);
 	assert_true(i < 300);
-	snprintf(crl, sizeof(crl), "0x%016llx\n", (unsigned long long)((3ULL << 56) | 0x55));
-	write_conf(sd.dir, "crl", crl, strlen(crl), 0644);
+	write_signed_crl(sd.dir, 1, &revoked, 1);
 	wait_loads(&sd, before + 1);
 	memset(&cfg, 0, sizeof(cfg));
 	cfg.role = ALTS_CLIENT;
@@ -544,7 +561,7 @@ static void reload_crl_and_inflight(T_STATE)
 
 	/* SIGHUP reloads too; an empty CRL lets the client back in */
 	before = loads(&sd);
-	write_conf(sd.dir, "crl", "", 0, 0644);
+	write_signed_crl(sd.dir, 2, NULL, 0);
 	wait_loads(&sd, before + 1);
 	before = loads(&sd);
 	kill(sd.pid, SIGHUP);
@@ -552,6 +569,15 @@ static void reload_crl_and_inflight(T_STATE)
 	pair(&c, &s);
 	assert_int_equal(s.resp.status, 0);
 	assert_int_equal(c.resp.status, 0);
+
+	/* once there is a CRL, taking it away is a failed reload, not "nothing revoked" */
+	before = log_count(&sd, "CRL serial 2 is in force");
+	snprintf(path, sizeof(path), "%s/crl", sd.dir);
+	assert_int_equal(unlink(path), 0);
+	for (i = 0; i < 300 && log_count(&sd, "CRL serial 2 is in force") <= before; i++)
+		usleep(10000);
+	assert_true(i < 300);
+	write_signed_crl(sd.dir, 3, NULL, 0);
 }
 
 static void broken_reload_keeps_old(T_STATE)

@@ -145,7 +145,7 @@ static void defaults(T_STATE)
 static void transcript_vector(T_STATE)
 {
 	static const char want_key[] =
-		"2bbbea5460c4419482dc6799fd6fe78f60a8e4b7c2ed6aa7eb0d072b2338581263d228b1b5e853a21589c01b";
+		"e27c58d90f18ce6e6cf6dfca61d038da04aaf038b85e3b340b3902ae3955dde402ba413044ef7a3a48fa4c26";
 	struct env e;
 	struct pump pm;
 	Kalts__Hs__ServerInit *si;
@@ -212,7 +212,7 @@ static void transcript_vector(T_STATE)
 static void resumed_transcript_vector(T_STATE)
 {
 	static const char want_key[] =
-		"7b183f5f02c51b5d1f69971b9abff8f9cf5a7e33403665653df44d0b10f25ecc69f9f20a050e2b3456972b9f";
+		"2057798e829d5d7a7d65530d2884af023ff4ac6a02210b2cdbb1d2f3eef7f8fe13946172929047d1160643cf";
 	struct alts_ticket ticket;
 	struct env e;
 	struct pump pm;

@@ -74,7 +74,7 @@ int party_make(struct party *p, const struct party_opts *o)
 	hp.ciphers = o->ciphers ? o->ciphers : ALTS_CIPHER_F_PFS | ALTS_CIPHER_F_STATIC;
 	hp.attrs = &attr;
 	hp.n_attrs = 1;
-	hp.revocation_id = o->hs_revocation_id;
+	hp.revocation_id = o->hs_revocation_id ? o->hs_revocation_id : mp.revocation_id + 1;
 	hp.not_before = o->hs_nb ? o->hs_nb : TEST_NOW - 3600;
 	hp.not_after = o->hs_na ? o->hs_na : TEST_NOW + 48 * 3600;
 	hp.master_cert = p->master_cert;

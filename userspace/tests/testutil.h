@@ -23,7 +23,7 @@ struct party_opts {
 	const char *identity;
 	int category;
 	uint64_t revocation_id;		/* 0: category << 56 | 1 */
-	uint64_t hs_revocation_id;	/* 0: inherit */
+	uint64_t hs_revocation_id;	/* 0: the master's + 1 */
 	const char *root_label;		/* NULL: the configured root */
 	const char *issuer;		/* NULL: TEST_ROOT */
 	uint64_t master_nb, master_na;	/* 0/0: now - 1 d, no expiry */
