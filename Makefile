@@ -45,6 +45,7 @@ checkpatch:
 
 userspace:
 	$(MAKE) -C userspace/record
+	$(MAKE) -C userspace/libalts
 	$(MAKE) -C userspace all
 
 selftests:
@@ -60,6 +61,7 @@ check:
 clean:
 	rm -rf $(BUILD)
 	$(MAKE) -C userspace/record clean
+	$(MAKE) -C userspace/libalts clean
 	$(MAKE) -C userspace clean
 
 .PHONY: all module module-debug sparse checkpatch userspace selftests check-userspace check clean
