@@ -112,6 +112,28 @@ static bool try_next_address(int err)
 	}
 }
 
+/**
+ * alts_lib_connect_first() - connect to the first address of @list that accepts
+ * @list: getaddrinfo()'s answer
+ * @timeout_ms: per address, 0 for the kernel's
+ *
+ * Return: a blocking, close-on-exec socket, or -1 with errno from the last
+ * address tried (ENXIO for an empty list).
+ */
+int alts_lib_connect_first(const struct addrinfo *list, unsigned int timeout_ms)
+{
+	const struct addrinfo *ai;
+	int fd = -1;
+
+	errno = ENXIO;
+	for (ai = list; ai; ai = ai->ai_next) {
+		fd = connect_one(ai, timeout_ms);
+		if (fd >= 0 || !try_next_address(errno))
+			break;
+	}
+	return fd;
+}
+
 ALTS_PUBLIC int alts_connect(const char *host, const char *port, const struct alts_opts *opts,
 			     struct alts_peer *peer)
 {
@@ -122,8 +144,8 @@ ALTS_PUBLIC int alts_connect(const char *host, const char *port, const struct al
 	};
 	unsigned int timeout_ms = opts ? opts->connect_timeout_ms : 0;
 	struct alts_handshake_req req;
-	struct addrinfo *res, *ai;
-	int fd = -1, err;
+	struct addrinfo *res;
+	int fd, err;
 
 	if (alts_lib_encode_request(&req, ALTS_ROLE_CLIENT, opts))
 		return -1;
@@ -137,12 +159,7 @@ ALTS_PUBLIC int alts_connect(const char *host, const char *port, const struct al
 		errno = gai_errno(err);
 		return -1;
 	}
-	errno = ENXIO;
-	for (ai = res; ai; ai = ai->ai_next) {
-		fd = connect_one(ai, timeout_ms);
-		if (fd >= 0 || !try_next_address(errno))
-			break;
-	}
+	fd = alts_lib_connect_first(res, timeout_ms);
 	err = errno;
 	freeaddrinfo(res);
 	if (fd < 0) {

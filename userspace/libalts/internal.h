@@ -11,6 +11,10 @@
 int alts_lib_encode_request(struct alts_handshake_req *req, enum alts_hs_role role,
 			    const struct alts_opts *opts);
 
+/* connect.c */
+struct addrinfo;
+int alts_lib_connect_first(const struct addrinfo *list, unsigned int timeout_ms);
+
 /* handshake.c */
 int alts_lib_attach_ulp(int fd);
 int alts_lib_request(int fd, const struct alts_handshake_req *req);

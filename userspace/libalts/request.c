@@ -62,8 +62,8 @@ int alts_lib_encode_request(struct alts_handshake_req *req, enum alts_hs_role ro
 		goto invalid;
 
 	req->version = ALTS_HANDSHAKE_VERSION;
-	req->role = role;
-	req->n_targets = n;
+	req->role = (__u8)role;
+	req->n_targets = (__u8)n;
 	req->flags = (opts->any_peer ? ALTS_HS_F_ANY_PEER : 0) |
 		     (opts->require_pfs ? ALTS_HS_F_REQUIRE_PFS : 0);
 	req->record_protocols = opts->record_protocols;

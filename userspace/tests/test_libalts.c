@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <netdb.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -558,6 +559,63 @@ static void test_real_connect_errors(T_STATE)
 	close(lfd);
 }
 
+/* Each address in turn: refused, another family, refused, then one that listens. */
+static void test_real_connect_first(T_STATE)
+{
+	struct sockaddr_in closed = { .sin_family = AF_INET,
+				      .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in open_ = closed;
+	struct sockaddr_in6 v6 = { .sin6_family = AF_INET6, .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	struct addrinfo ai[4] = {};
+	char port[8], cport[8];
+	int lfd, fd, before, s;
+	struct sockaddr_in peer;
+	socklen_t len = sizeof(peer);
+
+	lfd = listener(cport, 0);
+	close(lfd);			/* a port nobody listens on */
+	lfd = listener(port, 0);
+	closed.sin_port = htons((uint16_t)atoi(cport));
+	open_.sin_port = htons((uint16_t)atoi(port));
+	v6.sin6_port = closed.sin_port;
+
+	ai[0] = (struct addrinfo){ .ai_family = AF_INET, .ai_addr = (struct sockaddr *)&closed,
+				   .ai_addrlen = sizeof(closed), .ai_next = &ai[1] };
+	ai[1] = (struct addrinfo){ .ai_family = AF_INET6, .ai_addr = (struct sockaddr *)&v6,
+				   .ai_addrlen = sizeof(v6), .ai_next = &ai[2] };
+	ai[2] = ai[0];
+	ai[2].ai_next = &ai[3];
+	ai[3] = (struct addrinfo){ .ai_family = AF_INET, .ai_addr = (struct sockaddr *)&open_,
+				   .ai_addrlen = sizeof(open_) };
+	before = open_fds();
+	fd = alts_lib_connect_first(ai, 0);
+	assert_true(fd >= 0);
+	assert_cloexec_blocking(fd);
+	assert_int_equal(getpeername(fd, (struct sockaddr *)&peer, &len), 0);
+	assert_int_equal(peer.sin_port, open_.sin_port);
+	assert_int_equal(open_fds(), before + 1);
+	close(fd);
+	s = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	close(s);
+
+	/* the same through non-blocking connects */
+	fd = alts_lib_connect_first(ai, 60000);
+	assert_true(fd >= 0);
+	assert_cloexec_blocking(fd);
+	close(fd);
+
+	/* every address refuses: the last one's error, nothing left open */
+	ai[2].ai_next = NULL;
+	errno = 0;
+	assert_int_equal(alts_lib_connect_first(ai, 0), -1);
+	assert_int_equal(errno, ECONNREFUSED);
+	errno = 0;
+	assert_int_equal(alts_lib_connect_first(NULL, 0), -1);
+	assert_int_equal(errno, ENXIO);
+	assert_int_equal(open_fds(), before);
+	close(lfd);
+}
+
 /* --- the fake kernel: what needs alts.ko --- */
 
 static void test_fake_handshake_request(T_STATE)
@@ -770,6 +828,7 @@ static const struct CMUnitTest libalts_tests[] = {
 	cmocka_unit_test_setup(test_real_handshake_keeps_fd, fake_setup),
 	cmocka_unit_test_setup(test_real_bad_descriptors, fake_setup),
 	cmocka_unit_test_setup(test_real_connect_errors, fake_setup),
+	cmocka_unit_test_setup(test_real_connect_first, fake_setup),
 	cmocka_unit_test_setup(test_fake_handshake_request, fake_setup),
 	cmocka_unit_test_setup(test_fake_nonblocking, fake_setup),
 	cmocka_unit_test_setup(test_fake_peer_info, fake_setup),
