@@ -52,7 +52,7 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc - 1)
 		goto usage;
-	lfd = listen_on(argv[optind]);
+	lfd = listen_on(prog, argv[optind]);
 	if (lfd < 0)
 		return 1;
 	/* children are not waited for */

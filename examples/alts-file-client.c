@@ -6,7 +6,7 @@
  *	alts-file-client [-l LOCAL_ID] (-t SERVER_ID... | -a) [-o OUT] HOST PORT NAME
  *
  * Writes the file to OUT (default: standard output); exits 1 if anything,
- * the digest included, does not match.
+ * the digest included, does not match, and then removes OUT.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -176,6 +176,9 @@ int main(int argc, char **argv)
 		perror(out_path);
 		ret = 1;
 	}
+	/* no partial or unverified file is left behind */
+	if (out_path && ret)
+		unlink(out_path);
 	return ret;
 
 usage:

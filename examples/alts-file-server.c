@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -41,7 +42,8 @@ static bool read_name(int fd, char name[FILE_LINE_MAX])
 			return false;
 	}
 	name[len] = 0;
-	return len && !strchr(name, '/') && strcmp(name, ".") && strcmp(name, "..");
+	return len && strlen(name) == len && !strchr(name, '/') && strcmp(name, ".") &&
+	       strcmp(name, "..");
 }
 
 static void refuse(int fd, const char *why)
@@ -143,9 +145,11 @@ int main(int argc, char **argv)
 		perror(argv[optind + 1]);
 		return 1;
 	}
-	lfd = listen_on(argv[optind]);
+	lfd = listen_on(prog, argv[optind]);
 	if (lfd < 0)
 		return 1;
+	/* sendfile() to a client that went away must fail, not kill us */
+	signal(SIGPIPE, SIG_IGN);
 
 	for (;;) {
 		int fd = alts_accept(lfd, &ids.opts, &peer);

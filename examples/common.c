@@ -36,13 +36,15 @@ bool id_args_parse(struct id_args *a, int opt, const char *arg)
 	}
 }
 
-int listen_on(const char *port)
+int listen_on(const char *prog, const char *port)
 {
 	const struct addrinfo hints = {
 		.ai_family = AF_INET6,
 		.ai_socktype = SOCK_STREAM,
 		.ai_flags = AI_PASSIVE,
 	};
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
 	struct addrinfo *ai;
 	int fd, one = 1, zero = 0, err;
 
@@ -70,11 +72,16 @@ int listen_on(const char *port)
 		goto out;
 	}
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, ai->ai_addr, ai->ai_addrlen) || listen(fd, 64)) {
+	if (bind(fd, ai->ai_addr, ai->ai_addrlen) || listen(fd, 64) ||
+	    getsockname(fd, (struct sockaddr *)&ss, &len)) {
 		fprintf(stderr, "port %s: %s\n", port, strerror(errno));
 		close(fd);
 		fd = -1;
+		goto out;
 	}
+	/* sin_port and sin6_port are at the same place */
+	fprintf(stderr, "%s: listening on port %u\n", prog,
+		ntohs(((struct sockaddr_in *)&ss)->sin_port));
 out:
 	freeaddrinfo(ai);
 	return fd;

@@ -22,8 +22,10 @@ void id_args_init(struct id_args *a);
 /* Handles one of -l, -t, -a; false (with a message) if it cannot. */
 bool id_args_parse(struct id_args *a, int opt, const char *arg);
 
-/* A listening TCP socket on @port, IPv6 and IPv4 (or IPv4 only). */
-int listen_on(const char *port);
+/* A listening TCP socket on @port (0: any free one), IPv6 and IPv4 (or
+ * IPv4 only); says on stderr which port it got.
+ */
+int listen_on(const char *prog, const char *port);
 /* "peer <identity> as <local>, <record protocol>, ..." on stderr */
 void print_peer(const char *prog, const struct alts_peer *peer);
 
