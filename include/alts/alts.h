@@ -191,10 +191,11 @@ int alts_accept(int listen_fd, const struct alts_opts *opts, struct alts_peer *p
  * alts_handshake_result(). Until the handshake ends, the application's
  * send, recv, sendfile and splice on @fd fail with EBUSY.
  *
- * If the call fails before the handshake started (EINVAL, ENOENT, EEXIST,
- * ENOTCONN, EOPNOTSUPP, EISCONN, EALREADY, ESRCH, EAGAIN), the connection
- * is untouched and may still be used or handed to alts_handshake() again
- * (it keeps the upper layer protocol once attached).
+ * Failing with EINVAL, ENOENT, EEXIST, ENOTCONN, EOPNOTSUPP, EISCONN,
+ * EALREADY, ESRCH or EAGAIN, the call started no handshake and left the
+ * connection as it was, except that the upper layer protocol stays
+ * attached once it was (without keys the socket is still plain TCP). After
+ * ESRCH or EAGAIN, alts_handshake() may be tried again later.
  *
  * Return: 0 once both directions' keys are installed, or -1 with errno set
  * to EINPROGRESS, to one of the handshake errors above, or to EBADF or
