@@ -44,15 +44,19 @@ checkpatch:
 	perl $$(tools/vm/ksrc.sh)/scripts/checkpatch.pl --strict --no-tree --terse \
 		--show-types -f kernel/*.c kernel/*.h include/uapi/linux/alts.h
 
-userspace:
-	$(MAKE) -C userspace/record
+# libalts first and once: examples link it, and a parallel make would
+# otherwise build it twice at the same time.
+libalts:
 	$(MAKE) -C userspace/libalts
+
+userspace: libalts
+	$(MAKE) -C userspace/record
 	$(MAKE) -C userspace all
 
 selftests:
 	$(MAKE) -C selftests O=$(BUILD)/selftests all
 
-examples:
+examples: libalts
 	$(MAKE) -C examples
 
 check-userspace:
@@ -69,4 +73,4 @@ clean:
 	$(MAKE) -C examples clean
 	$(MAKE) -C userspace clean
 
-.PHONY: all module module-debug sparse checkpatch userspace selftests examples check-userspace check clean
+.PHONY: all module module-debug sparse checkpatch libalts userspace selftests examples check-userspace check clean
