@@ -2,8 +2,9 @@
 #
 # kalts: ALTS for the Linux kernel.
 #
-#   make                 module for the stock Debian kernel, userspace, selftests
+#   make                 module for the stock Debian kernel, userspace, selftests, examples
 #   make module          build/stock/alts.ko (W=1)
+#   make examples        examples/build/: libalts echo and file clients and servers
 #   make module-debug    build/debug/alts.ko against the debug kernel
 #   make check           every test (what tools/run-tests runs)
 #   make sparse          the module through sparse (C=2)
@@ -15,7 +16,7 @@ KVER       ?= $(shell ls -d /usr/src/linux-headers-*-amd64 2>/dev/null | sort -V
 STOCK_KDIR ?= /usr/src/linux-headers-$(KVER)
 MODULE_SRC := Kbuild $(wildcard kernel/*.c kernel/*.h) include/uapi/linux/alts.h
 
-all: module userspace selftests
+all: module userspace selftests examples
 
 # Out-of-tree modules build in their source directory, so each kernel gets a
 # copy of the sources under build/.
@@ -43,12 +44,20 @@ checkpatch:
 	perl $$(tools/vm/ksrc.sh)/scripts/checkpatch.pl --strict --no-tree --terse \
 		--show-types -f kernel/*.c kernel/*.h include/uapi/linux/alts.h
 
-userspace:
+# libalts first and once: examples link it, and a parallel make would
+# otherwise build it twice at the same time.
+libalts:
+	$(MAKE) -C userspace/libalts
+
+userspace: libalts
 	$(MAKE) -C userspace/record
 	$(MAKE) -C userspace all
 
 selftests:
 	$(MAKE) -C selftests O=$(BUILD)/selftests all
+
+examples: libalts
+	$(MAKE) -C examples
 
 check-userspace:
 	$(MAKE) -C userspace/record check
@@ -60,6 +69,8 @@ check:
 clean:
 	rm -rf $(BUILD)
 	$(MAKE) -C userspace/record clean
+	$(MAKE) -C userspace/libalts clean
+	$(MAKE) -C examples clean
 	$(MAKE) -C userspace clean
 
-.PHONY: all module module-debug sparse checkpatch userspace selftests check-userspace check clean
+.PHONY: all module module-debug sparse checkpatch libalts userspace selftests examples check-userspace check clean

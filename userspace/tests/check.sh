@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # check.sh BUILD_DIR FUZZ_SECONDS FUZZER...
-# Unit tests (ASan + UBSan), then a bounded libFuzzer run per harness (one
-# test case each). Ends with "N passed, N failed"; exits non-zero on failure.
+# Unit tests (ASan + UBSan), the libalts install check, the examples over
+# loopback, then a bounded libFuzzer run per harness (one test case each).
+# Ends with "N passed, N failed"; exits non-zero on failure.
 set -u
 b=$1 secs=$2
 shift 2
@@ -31,6 +32,26 @@ if [ -n "$line" ]; then
 else
 	echo "unit: no summary (exit $rc), see $b/results/unit.log"
 	tail -n 20 "$b/results/unit.log"
+	failed=$((failed + 1))
+fi
+
+# libalts as its users get it: installed, found by pkg-config, linked
+if ./tests/libalts-install.sh "$b" >"$b/results/libalts-install.log" 2>&1; then
+	echo "libalts-install: passed"
+	passed=$((passed + 1))
+else
+	echo "libalts-install: FAILED, see $b/results/libalts-install.log"
+	tail -n 20 "$b/results/libalts-install.log"
+	failed=$((failed + 1))
+fi
+
+# the examples over loopback, alts.ko's socket options faked
+if ./tests/examples-loopback.sh "$b" >"$b/results/examples-loopback.log" 2>&1; then
+	echo "examples-loopback: passed"
+	passed=$((passed + 1))
+else
+	echo "examples-loopback: FAILED, see $b/results/examples-loopback.log"
+	tail -n 20 "$b/results/examples-loopback.log"
 	failed=$((failed + 1))
 fi
 

@@ -8,6 +8,7 @@
 
 static const struct test_group *const groups[] = {
 	&kdf_group, &handshake_group, &cert_group, &ticket_group, &driver_group, &daemon_group,
+	&libalts_group, &sha256_group,
 };
 
 int main(int argc, char **argv)

@@ -16,7 +16,7 @@ struct test_group {
 };
 
 extern const struct test_group kdf_group, handshake_group, cert_group, ticket_group,
-	driver_group, daemon_group;
+	driver_group, daemon_group, libalts_group, sha256_group;
 
 #define T_STATE void **state __attribute__((unused))
 
