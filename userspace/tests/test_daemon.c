@@ -158,40 +158,75 @@ static int setup(void)
 	return 0;
 }
 
-static void stop(struct daemon *d)
+/*
+ * The daemon's stderr is its log, its children's included: a sanitizer
+ * report, a handshake process killed by its seccomp filter or a non-zero
+ * exit fails the run, and the log is then kept (and named) for reading.
+ */
+static bool log_clean(const struct daemon *d, int status)
+{
+	static const char *const bad[] = {
+		"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
+		"SUMMARY: ", "killed by signal 31",
+	};
+	bool clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	size_t i;
+
+	if (!clean)
+		fprintf(stderr, "altshd %d: exit status 0x%x\n", (int)d->pid, (unsigned int)status);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (log_count(d, bad[i]) != 0) {
+			fprintf(stderr, "altshd %d: log has \"%s\"\n", (int)d->pid, bad[i]);
+			clean = false;
+		}
+	}
+	return clean;
+}
+
+static bool stop(struct daemon *d)
 {
 	char path[256];
 	const char *names[] = { "hs.cert", "hs.key", "roots", "policy", "resumption.keys", "crl" };
 	size_t i;
+	int st = 0;
+	bool clean;
 
 	kill(d->pid, SIGTERM);
-	waitpid(d->pid, NULL, 0);
+	if (waitpid(d->pid, &st, 0) != d->pid)
+		st = -1;
+	clean = log_clean(d, st);
 	for (i = 0; i < 6; i++) {
 		snprintf(path, sizeof(path), "%s/%s", d->dir, names[i]);
 		unlink(path);
 	}
 	rmdir(d->dir);
-	unlink(d->log);
+	if (clean)
+		unlink(d->log);
+	else
+		fprintf(stderr, "altshd log kept: %s\n", d->log);
+	return clean;
 }
 
 static int teardown(void **state)
 {
+	bool clean;
+
 	(void)state;
 	if (!started)
 		return 0;
-	stop(&sd);
-	stop(&cd);
-	{
+	clean = stop(&sd);
+	clean &= stop(&cd);
+	started = false;
+	party_free(&sp);
+	party_free(&cp);
+	if (clean) {
 		char cmd[128];
 
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
 		if (system(cmd))
 			return -1;
 	}
-	party_free(&sp);
-	party_free(&cp);
-	started = false;
-	return 0;
+	return clean ? 0 : -1;
 }
 
 struct call {
