@@ -38,6 +38,7 @@
 #include "altshd.h"
 #include "altshd.pb-c.h"
 #include "cert.h"
+#include "hsd.h"
 #include "ticket.h"
 
 #define MAX_PENDING	64
@@ -286,24 +287,13 @@ static void start_job(struct hsd *d, int conn)
 {
 	Kalts__Hsd__HandshakeRequest *req = NULL;
 	uint8_t buf[ALTSHD_MAX_MSG];
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { buf, sizeof(buf) };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf) };
-	struct cmsghdr *cm;
 	int fd = -1, pipefd[2] = { -1, -1 };
 	bool has_ticket = false;
 	ssize_t n;
 	pid_t pid;
 
-	n = recvmsg(conn, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-	if (n < 0 && (errno == EAGAIN || errno == EINTR))
-		return;
-	cm = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL;
-	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS &&
-	    cm->cmsg_len == CMSG_LEN(sizeof(int)))
-		memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-	if (n > 0 && !(mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)))
+	n = hsd_recv_request(conn, buf, sizeof(buf), &fd);
+	if (n > 0)
 		req = kalts__hsd__handshake_request__unpack(NULL, (size_t)n, buf);
 	if (!req || fd < 0 || !request_ok(req)) {
 		reject(conn, ALTS_ERR_MALFORMED);

@@ -5,6 +5,7 @@
  * them over the local interface. Covers resumption across handshake
  * processes, isolation, timeout, the concurrency bound and reloads.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -20,6 +21,7 @@
 #include <unistd.h>
 
 #include "altshd.h"
+#include "altshd.pb-c.h"
 #include "kdf.h"
 #include "tests.h"
 #include "testutil.h"
@@ -540,6 +542,107 @@ static void bad_request(T_STATE)
 	close(sv[1]);
 }
 
+static int count_fds(pid_t pid)
+{
+	char path[64];
+	struct dirent *e;
+	DIR *dir;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	dir = opendir(path);
+	if (!dir)
+		return -1;
+	while ((e = readdir(dir)))
+		n += e->d_name[0] != '.';
+	closedir(dir);
+	return n;
+}
+
+/*
+ * Sends a valid server request with @n_fds descriptors attached, in one
+ * SCM_RIGHTS message or (split) in one message per descriptor; returns the
+ * daemon's answer status, or -1 if none came.
+ */
+static int raw_request(const struct daemon *d, const int *fds, size_t n_fds, bool split)
+{
+	Kalts__Hsd__HandshakeRequest r = KALTS__HSD__HANDSHAKE_REQUEST__INIT;
+	Kalts__Hsd__HandshakeResponse *resp;
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	union {
+		char buf[CMSG_SPACE(8 * sizeof(int)) * 8];
+		struct cmsghdr align;
+	} cbuf;
+	uint8_t buf[256];
+	struct iovec iov = { buf, 0 };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *cm;
+	size_t i, per = split ? 1 : n_fds;
+	ssize_t n;
+	int s, status = -1;
+
+	r.role = 1;
+	r.return_key = true;
+	iov.iov_len = kalts__hsd__handshake_request__pack(&r, buf);
+	memset(&cbuf, 0, sizeof(cbuf));
+	mh.msg_control = n_fds ? cbuf.buf : NULL;
+	mh.msg_controllen = n_fds ? (split ? n_fds : 1) * CMSG_SPACE(per * sizeof(int)) : 0;
+	assert_true(n_fds <= 8 && mh.msg_controllen <= sizeof(cbuf.buf));
+	cm = CMSG_FIRSTHDR(&mh);
+	for (i = 0; i < n_fds; i += per) {
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(per * sizeof(int));
+		memcpy(CMSG_DATA(cm), fds + i, per * sizeof(int));
+		cm = CMSG_NXTHDR(&mh, cm);
+	}
+	strcpy(sun.sun_path, d->sock);
+	s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	assert_true(s >= 0);
+	assert_int_equal(connect(s, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	assert_int_equal(sendmsg(s, &mh, MSG_NOSIGNAL), (ssize_t)iov.iov_len);
+	n = recv(s, buf, sizeof(buf), 0);
+	resp = n > 0 ? kalts__hsd__handshake_response__unpack(NULL, (size_t)n, buf) : NULL;
+	if (resp) {
+		status = (int)resp->status;
+		kalts__hsd__handshake_response__free_unpacked(resp, NULL);
+	}
+	close(s);
+	return status;
+}
+
+/* Every descriptor that arrives with a request is closed; exactly one is accepted. */
+static void extra_descriptors_closed(T_STATE)
+{
+	int sv[2], fds[4], before, after = -1, i, round;
+
+	assert_int_equal(setup(), 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	for (i = 0; i < 4; i++)
+		fds[i] = sv[i & 1];
+	before = count_fds(sd.pid);
+	assert_true(before > 0);
+	for (round = 0; round < 10; round++) {
+		assert_int_equal(raw_request(&sd, fds, 2, false), ALTS_ERR_MALFORMED);
+		assert_int_equal(raw_request(&sd, fds, 2, true), ALTS_ERR_MALFORMED);
+		assert_int_equal(raw_request(&sd, fds, 4, false), ALTS_ERR_MALFORMED);
+		assert_int_equal(raw_request(&sd, fds, 3, true), ALTS_ERR_MALFORMED);
+		assert_int_equal(raw_request(&sd, fds, 0, false), ALTS_ERR_MALFORMED);
+	}
+	/* the daemon closes a connection just after answering on it */
+	for (i = 0; i < 200; i++) {
+		after = count_fds(sd.pid);
+		if (after <= before)
+			break;
+		usleep(10000);
+	}
+	if (after != before)
+		fprintf(stderr, "altshd descriptors: %d before, %d after\n", before, after);
+	assert_int_equal(after, before);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 static void reload_crl_and_inflight(T_STATE)
 {
 	char crl[64];
@@ -627,6 +730,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(sandbox_denies),
 	cmocka_unit_test(timeout_and_bound),
 	cmocka_unit_test(bad_request),
+	cmocka_unit_test(extra_descriptors_closed),
 	cmocka_unit_test(reload_crl_and_inflight),
 	cmocka_unit_test(broken_reload_keeps_old),
 };
