@@ -9,7 +9,7 @@
  * hard deadline, and it works on a snapshot of the credentials, so a
  * reload (SIGHUP or a change in the configuration directory) never
  * disturbs handshakes in flight. Handshake processes run under a seccomp
- * filter (sandbox.c). The parent only accepts, forks, reaps and
+ * allow-list (sandbox.c), or not at all. The parent only accepts, forks, reaps and
  * keeps the client ticket cache; the number of concurrent handshakes is
  * bounded by not accepting while all slots are busy.
  */
@@ -194,11 +194,16 @@ run_job(struct hsd *d, int conn, int fd, Kalts__Hsd__HandshakeRequest *req,
 	/* hard backstop behind the driver's own deadline */
 	alarm((unsigned int)(timeout / 1000 + 2));
 	log_msg("%s handshake started", req->role == 1 ? "server" : "client");
-	err = altshd_sandbox();
-	if (err)
-		log_msg("no seccomp sandbox: %s", strerror(-err));
 	if (!res || !out)
 		_exit(1);
+	err = altshd_sandbox();
+	if (err) {
+		log_msg("refusing to run a handshake unconfined: seccomp: %s", strerror(-err));
+		out->status = ALTS_ERR_INTERNAL;
+		out->errno_value = -err;
+		send_response(conn, out);
+		_exit(1);
+	}
 	cfg.role = req->role == 1 ? ALTS_SERVER : ALTS_CLIENT;
 	cfg.creds = d->creds;
 	cfg.pfs = req->pfs ? (enum alts_pfs)req->pfs : d->pfs;
