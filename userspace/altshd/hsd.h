@@ -3,6 +3,7 @@
 #ifndef KALTS_ALTSHD_HSD_H
 #define KALTS_ALTSHD_HSD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -18,5 +19,30 @@
  * descriptor is left open then).
  */
 ssize_t hsd_recv_request(int conn, uint8_t *buf, size_t len, int *fd);
+
+/* Who handshake processes run as: --user, else "altshd" if it exists, else nobody. */
+#define HSD_DEFAULT_USER	"altshd"
+#define HSD_NOBODY		65534
+
+struct hsd_user {
+	uid_t uid;
+	gid_t gid;
+	char name[64];
+	bool switch_ids;	/* the daemon is root: handshake processes become uid/gid */
+};
+
+/* @name NULL: the default. 0, or -errno with a reason in @err. */
+int hsd_user_lookup(const char *name, struct hsd_user *u, char *err, size_t len);
+
+/*
+ * In a handshake process, before anything else: become @u, drop every
+ * capability, and enter new user, mount and network namespaces if
+ * *@namespaces (cleared, with the reason in @err, if the kernel refuses).
+ * 0, or -errno with the reason in @err: the process must not go on then.
+ */
+int hsd_confine(const struct hsd_user *u, bool *namespaces, char *err, size_t len);
+
+/* Whether a handshake process can get its own namespaces here (run once, forks). */
+bool hsd_namespaces_available(const struct hsd_user *u, char *err, size_t len);
 
 #endif /* KALTS_ALTSHD_HSD_H */

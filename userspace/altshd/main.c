@@ -6,7 +6,7 @@
  *
  * Every handshake runs in its own forked process: a malformed or stalling
  * peer can only take down or delay its own handshake, the process has a
- * hard deadline, and it works on a snapshot of the credentials, so a
+ * hard deadline (the parent kills it), and it works on a snapshot of the credentials, so a
  * reload (SIGHUP or a change in the configuration directory) never
  * disturbs handshakes in flight. Handshake processes run under a seccomp
  * allow-list (sandbox.c), or not at all. The parent only accepts, forks, reaps and
@@ -43,10 +43,14 @@
 
 #define MAX_PENDING	64
 #define PENDING_MS	2000
+/* time a handshake process gets after its own deadline to answer and exit */
+#define DEADLINE_GRACE_MS	1000
 
 struct job {
 	pid_t pid;
 	int ticket_fd;		/* child -> parent: a new client ticket */
+	int64_t deadline;	/* the parent kills it (SIGKILL) from then on */
+	bool killed;
 };
 
 struct pending {
@@ -66,6 +70,8 @@ struct hsd {
 	struct alts_shared_store *store;	/* server-held tickets */
 	struct alts_server_store store_ops;
 	bool offer_server_tickets;
+	struct hsd_user user;		/* handshake processes run as this user */
+	bool namespaces;		/* and in their own namespaces */
 	int listen_fd, sig_fd, ino_fd;
 	size_t n_jobs;
 	struct job jobs[ALTSHD_MAX_JOBS];
@@ -178,6 +184,11 @@ static int install_keys(int fd, const struct alts_hs_result *res, enum alts_role
 
 static struct alts_ticket cached_ticket;
 
+static int job_timeout(const struct hsd *d, const Kalts__Hsd__HandshakeRequest *req)
+{
+	return req->timeout_ms ? (int)req->timeout_ms : d->timeout_ms;
+}
+
 /* The child: one handshake, then exit. */
 static void __attribute__((noreturn))
 run_job(struct hsd *d, int conn, int fd, Kalts__Hsd__HandshakeRequest *req,
@@ -187,15 +198,26 @@ run_job(struct hsd *d, int conn, int fd, Kalts__Hsd__HandshakeRequest *req,
 	struct alts_hs_config cfg = { 0 };
 	struct alts_hs_result *res = OPENSSL_zalloc(sizeof(*res));
 	struct altshd_response *out = OPENSSL_zalloc(sizeof(*out));
-	int timeout = req->timeout_ms ? (int)req->timeout_ms : d->timeout_ms;
+	int timeout = job_timeout(d, req);
+	bool namespaces = d->namespaces;
+	char why[160] = "";
 	size_t i;
 	int err;
 
-	/* hard backstop behind the driver's own deadline */
-	alarm((unsigned int)(timeout / 1000 + 2));
 	log_msg("%s handshake started", req->role == 1 ? "server" : "client");
 	if (!res || !out)
 		_exit(1);
+	/* the parent kills this process at its deadline (plus a grace period) */
+	err = hsd_confine(&d->user, &namespaces, why, sizeof(why));
+	if (err) {
+		log_msg("refusing to run a handshake unconfined: %s", why);
+		out->status = ALTS_ERR_INTERNAL;
+		out->errno_value = -err;
+		send_response(conn, out);
+		_exit(1);
+	}
+	if (d->namespaces && !namespaces)
+		log_msg("%s", why);
 	err = altshd_sandbox();
 	if (err) {
 		log_msg("refusing to run a handshake unconfined: seccomp: %s", strerror(-err));
@@ -339,7 +361,8 @@ static void start_job(struct hsd *d, int conn)
 			close(pipefd[0]);
 		goto out;
 	}
-	d->jobs[d->n_jobs++] = (struct job){ pid, pipefd[0] };
+	d->jobs[d->n_jobs++] = (struct job){ pid, pipefd[0],
+					     now_ms() + job_timeout(d, req) + DEADLINE_GRACE_MS, false };
 out:
 	if (req)
 		kalts__hsd__handshake_request__free_unpacked(req, NULL);
@@ -385,6 +408,28 @@ static void reap(struct hsd *d)
 			break;
 		}
 	}
+}
+
+/* A handshake process past its deadline is stopped, stuck or hostile: kill it. */
+static int enforce_deadlines(struct hsd *d)
+{
+	int64_t now = now_ms(), next = 500;
+	size_t i;
+
+	for (i = 0; i < d->n_jobs; i++) {
+		struct job *j = &d->jobs[i];
+
+		if (j->killed)
+			continue;
+		if (now >= j->deadline) {
+			log_msg("handshake process %d overran its deadline: killed", (int)j->pid);
+			kill(j->pid, SIGKILL);
+			j->killed = true;
+		} else if (j->deadline - now < next) {
+			next = j->deadline - now;
+		}
+	}
+	return (int)next;
 }
 
 static void handle_signals(struct hsd *d)
@@ -470,8 +515,9 @@ static void loop(struct hsd *d)
 		base_jobs = n;
 		for (i = 0; i < d->n_jobs; i++)
 			p[n++] = (struct pollfd){ d->jobs[i].ticket_fd, POLLIN, 0 };
-		if (poll(p, n, 500) < 0 && errno != EINTR)
+		if (poll(p, n, enforce_deadlines(d)) < 0 && errno != EINTR)
 			break;
+		enforce_deadlines(d);
 		if (p[0].revents)
 			handle_signals(d);
 		if (p[1].revents)
@@ -511,7 +557,8 @@ static void usage(const char *prog)
 {
 	fprintf(stderr,
 		"Usage: %s [-c CONFDIR] [-s SOCKET] [-j MAX_HANDSHAKES] [-t TIMEOUT_MS]\n"
-		"          [--static-only | --pfs-required] [--offer-server-tickets] [--version]\n"
+		"          [--static-only | --pfs-required] [--offer-server-tickets] [--user USER]\n"
+		"          [--version]\n"
 		"CONFDIR (default " ALTSHD_CONFDIR ") holds hs.cert, hs.key (0600), roots, policy,\n"
 		"and optionally crl and resumption.keys (0600). It is reloaded on SIGHUP and\n"
 		"whenever a file in it changes.\n", prog);
@@ -522,11 +569,13 @@ int main(int argc, char **argv)
 	static const struct option lo[] = {
 		{ "confdir", 1, 0, 'c' }, { "socket", 1, 0, 's' }, { "jobs", 1, 0, 'j' },
 		{ "timeout", 1, 0, 't' }, { "static-only", 0, 0, 'S' }, { "pfs-required", 0, 0, 'P' },
-		{ "offer-server-tickets", 0, 0, 'O' },
+		{ "offer-server-tickets", 0, 0, 'O' }, { "user", 1, 0, 'u' },
 		{ "version", 0, 0, 'V' }, { "help", 0, 0, 'h' }, { 0 },
 	};
 	struct hsd d = { .confdir = ALTSHD_CONFDIR, .sock_path = ALTSHD_SOCKET, .max_jobs = 16,
 			 .timeout_ms = ALTS_HS_TIMEOUT_MS, .pfs = ALTS_PFS_ON, .ino_fd = -1 };
+	const char *user = NULL;
+	char why[256] = "";
 	sigset_t mask;
 	int ch, ret = 1;
 	size_t i;
@@ -540,12 +589,17 @@ int main(int argc, char **argv)
 		case 'S': d.pfs = ALTS_PFS_OFF; break;
 		case 'P': d.pfs = ALTS_PFS_REQUIRED; break;
 		case 'O': d.offer_server_tickets = true; break;
+		case 'u': user = optarg; break;
 		case 'V': fputs(ALTS_HS_LABEL_TEXT, stdout); return 0;
 		default: usage(argv[0]); return 1;
 		}
 	}
 	if (d.max_jobs < 1 || d.max_jobs > ALTSHD_MAX_JOBS || d.timeout_ms < 1) {
 		fprintf(stderr, "-j must be 1..%d and -t positive\n", ALTSHD_MAX_JOBS);
+		return 1;
+	}
+	if (hsd_user_lookup(user, &d.user, why, sizeof(why))) {
+		fprintf(stderr, "--user: %s\n", why);
 		return 1;
 	}
 	/* no core dumps or ptrace of a process that holds keys */
@@ -570,14 +624,22 @@ int main(int argc, char **argv)
 	if (!d.tickets || !d.replay || !d.store || reload(&d))
 		goto out;
 	alts_shared_store_ops(d.store, &d.store_ops);
+	if (!d.user.switch_ids)
+		log_msg("not running as root: handshake processes keep uid %d", (int)getuid());
+	d.namespaces = hsd_namespaces_available(&d.user, why, sizeof(why));
+	if (!d.namespaces)
+		log_msg("%s: handshake processes share the daemon's namespaces",
+			why[0] ? why : "namespaces unavailable");
 	if ((ret = open_listener(&d))) {
 		fprintf(stderr, "%s: %s\n", d.sock_path, strerror(-ret));
 		ret = 1;
 		goto out;
 	}
-	log_msg("listening on %s, at most %d concurrent handshakes, timeout %d ms, PFS %s",
-		d.sock_path, d.max_jobs, d.timeout_ms,
-		d.pfs == ALTS_PFS_ON ? "on" : d.pfs == ALTS_PFS_OFF ? "off" : "required");
+	log_msg("listening on %s, at most %d concurrent handshakes, timeout %d ms, PFS %s, "
+		"handshakes as %s%s", d.sock_path, d.max_jobs, d.timeout_ms,
+		d.pfs == ALTS_PFS_ON ? "on" : d.pfs == ALTS_PFS_OFF ? "off" : "required",
+		d.user.switch_ids ? d.user.name : "the daemon's user",
+		d.namespaces ? " in their own namespaces" : "");
 	loop(&d);
 	ret = 0;
 	unlink(d.sock_path);

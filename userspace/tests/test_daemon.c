@@ -7,10 +7,12 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <grp.h>
 #include <stddef.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -277,6 +279,7 @@ struct call {
 	struct altshd_response resp;
 	int ret;
 	int64_t ms;
+	volatile bool done;
 };
 
 static int64_t mono_ms(void)
@@ -294,6 +297,7 @@ static void *call_fn(void *arg)
 
 	c->ret = altshd_handshake(c->d->sock, c->fd, &c->req, &c->resp);
 	c->ms = mono_ms() - t0;
+	c->done = true;
 	return NULL;
 }
 
@@ -432,6 +436,177 @@ static void isolation(T_STATE)
 	assert_int_equal(s.resp.status, 0);
 	close(sv[0]);
 	close(sv[1]);
+}
+
+/* The pid of the newest "@what handshake started" in @d's log, after @before of them. */
+static pid_t started_pid(const struct daemon *d, const char *what, int before)
+{
+	char line[1024];
+	pid_t pid = 0;
+	FILE *f;
+	int i;
+
+	for (i = 0; i < 300 && log_count(d, what) <= before; i++)
+		usleep(10000);
+	assert_true(i < 300);
+	f = fopen(d->log, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f))
+		if (strstr(line, what))
+			sscanf(line, "altshd[%d]", &pid);
+	fclose(f);
+	assert_true(pid > 0 && pid != d->pid);
+	return pid;
+}
+
+/* The value of @key in /proc/@pid/status, or "" if there is none. */
+static void proc_status(pid_t pid, const char *key, char *val, size_t len)
+{
+	char path[64], line[512];
+	size_t kl = strlen(key);
+	FILE *f;
+
+	val[0] = 0;
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, key, kl) && line[kl] == ':') {
+			snprintf(val, len, "%s", line + kl + 1 + strspn(line + kl + 1, " \t"));
+			val[strcspn(val, "\n")] = 0;
+		}
+	}
+	fclose(f);
+}
+
+/* Waits until the handshake process has installed its filter (its last step). */
+static bool wait_confined(pid_t pid)
+{
+	char v[64];
+	int i;
+
+	for (i = 0; i < 300; i++) {
+		proc_status(pid, "Seccomp", v, sizeof(v));
+		if (!strcmp(v, "2"))
+			return true;
+		usleep(10000);
+	}
+	return false;
+}
+
+static bool same_ns(pid_t a, pid_t b, const char *ns)
+{
+	char pa[64], pb[64], la[64] = "", lb[64] = "";
+
+	snprintf(pa, sizeof(pa), "/proc/%d/ns/%s", (int)a, ns);
+	snprintf(pb, sizeof(pb), "/proc/%d/ns/%s", (int)b, ns);
+	assert_true(readlink(pa, la, sizeof(la) - 1) > 0);
+	assert_true(readlink(pb, lb, sizeof(lb) - 1) > 0);
+	return !strcmp(la, lb);
+}
+
+/* Can an unprivileged process make user, mount and network namespaces here? */
+static bool namespaces_available(void)
+{
+	pid_t pid = fork();
+	int st;
+
+	assert_true(pid >= 0);
+	if (!pid) {
+		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
+			_exit(1);
+		_exit(unshare(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET) ? 1 : 0);
+	}
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+/* A handshake process: its own unprivileged user, no capabilities, own namespaces. */
+static void handshake_process_confined(T_STATE)
+{
+	static const char *const caps[] = { "CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb" };
+	struct passwd *pw = getpwnam("altshd");
+	unsigned int uid = pw ? pw->pw_uid : 65534, gid = pw ? pw->pw_gid : 65534;
+	char uids[128], gids[128], groups[128], cap[5][64], nnp[16], want[128];
+	bool confined, ns_user = false, ns_mnt = false, ns_net = false;
+	struct call w;
+	int sv[2];
+	size_t i;
+	pid_t pid;
+
+	assert_int_equal(setup(), 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	call_init(&w, &sd, sv[1], ALTS_SERVER);
+	w.req.timeout_ms = 2000;
+	i = (size_t)log_count(&sd, "server handshake started");
+	pthread_create(&w.th, NULL, call_fn, &w);
+	pid = started_pid(&sd, "server handshake started", (int)i);
+	confined = wait_confined(pid);
+	proc_status(pid, "Uid", uids, sizeof(uids));
+	proc_status(pid, "Gid", gids, sizeof(gids));
+	proc_status(pid, "Groups", groups, sizeof(groups));
+	for (i = 0; i < 5; i++)
+		proc_status(pid, caps[i], cap[i], sizeof(cap[i]));
+	proc_status(pid, "NoNewPrivs", nnp, sizeof(nnp));
+	if (confined) {
+		ns_user = !same_ns(pid, sd.pid, "user");
+		ns_mnt = !same_ns(pid, sd.pid, "mnt");
+		ns_net = !same_ns(pid, sd.pid, "net");
+	}
+	/* the peer never speaks: the handshake times out as usual */
+	pthread_join(w.th, NULL);
+	close(sv[0]);
+	close(sv[1]);
+	assert_true(confined);
+	snprintf(want, sizeof(want), "%u\t%u\t%u\t%u", uid, uid, uid, uid);
+	assert_string_equal(uids, want);
+	snprintf(want, sizeof(want), "%u\t%u\t%u\t%u", gid, gid, gid, gid);
+	assert_string_equal(gids, want);
+	assert_string_equal(groups, "");
+	for (i = 0; i < 5; i++)
+		assert_string_equal(cap[i], "0000000000000000");
+	assert_string_equal(nnp, "1");
+	if (namespaces_available()) {
+		assert_true(ns_user);
+		assert_true(ns_mnt);
+		assert_true(ns_net);
+	} else {
+		assert_true(log_count(&sd, "namespaces unavailable") >= 1);
+	}
+	assert_int_equal(w.ret, 0);
+	assert_int_equal(w.resp.status, ALTS_ERR_TIMEOUT);
+}
+
+/* A handshake process that does not end by its deadline is killed by the daemon. */
+static void deadline_enforced_by_parent(T_STATE)
+{
+	struct call w;
+	int sv[2], i, before;
+	pid_t pid;
+
+	assert_int_equal(setup(), 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	call_init(&w, &sd, sv[1], ALTS_SERVER);
+	w.req.timeout_ms = 500;
+	before = log_count(&sd, "server handshake started");
+	pthread_create(&w.th, NULL, call_fn, &w);
+	pid = started_pid(&sd, "server handshake started", before);
+	assert_true(wait_confined(pid));
+	/* stopped, it runs no deadline of its own */
+	assert_int_equal(kill(pid, SIGSTOP), 0);
+	for (i = 0; i < 1500 && !w.done; i++)
+		usleep(10000);
+	if (!w.done)
+		kill(pid, SIGKILL);
+	pthread_join(w.th, NULL);
+	close(sv[0]);
+	close(sv[1]);
+	assert_true(i < 1500);
+	assert_int_equal(w.ret, -ECONNRESET);
+	for (i = 0; i < 100 && log_count(&sd, "overran its deadline") < 1; i++)
+		usleep(10000);
+	assert_int_equal(log_count(&sd, "overran its deadline"), 1);
 }
 
 /* A handshake process that dies (here: killed) takes nothing else down. */
@@ -915,6 +1090,8 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(keys_never_fall_back_to_plaintext),
 	cmocka_unit_test(isolation),
 	cmocka_unit_test(crashed_handshake_process),
+	cmocka_unit_test(handshake_process_confined),
+	cmocka_unit_test(deadline_enforced_by_parent),
 	cmocka_unit_test(sandbox_denies),
 #if defined(__x86_64__)
 	cmocka_unit_test(sandbox_foreign_arch),
