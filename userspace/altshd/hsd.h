@@ -8,6 +8,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "alts_hs.h"
+#include "altshd.pb-c.h"
+
 /* More descriptors than this in one request are dropped by the kernel (and the request refused). */
 #define HSD_MAX_RECV_FDS	16
 
@@ -19,6 +22,37 @@
  * descriptor is left open then).
  */
 ssize_t hsd_recv_request(int conn, uint8_t *buf, size_t len, int *fd);
+
+/*
+ * Creates the listening socket at @path with @mode, without a moment in
+ * which it exists with another mode (see listener.c). 0 or -errno.
+ */
+int hsd_listen(const char *path, mode_t mode, int *fd);
+
+/* What no request can lower: the daemon's PFS mode, record protocols and timeout. */
+struct hsd_minimums {
+	enum alts_pfs pfs;
+	unsigned int protocols;		/* bit (1 << enum alts_rp) */
+	int timeout_ms;
+};
+
+/* What a handshake process runs with. */
+struct hsd_job_params {
+	enum alts_pfs pfs;
+	int timeout_ms;
+	size_t n_rps;
+	enum alts_rp rps[ALTS_MAX_LIST];
+};
+
+/*
+ * Combines a request with the daemon's minimums and the record protocols
+ * the caller policy allows (@caller_protocols): the stronger PFS mode, the
+ * shorter timeout, and the requested record protocols (by default the
+ * library's list, then GMAC) that both allow. 0, or -EACCES if the request
+ * names a protocol not allowed or none is left.
+ */
+int hsd_job_params(const struct hsd_minimums *m, unsigned int caller_protocols,
+		   const Kalts__Hsd__HandshakeRequest *req, struct hsd_job_params *p);
 
 /* Who handshake processes run as: --user, else "altshd" if it exists, else nobody. */
 #define HSD_DEFAULT_USER	"altshd"

@@ -38,6 +38,7 @@
 #include "altshd.h"
 #include "altshd.pb-c.h"
 #include "cert.h"
+#include "callers.h"
 #include "hsd.h"
 #include "ticket.h"
 
@@ -61,10 +62,13 @@ struct pending {
 struct hsd {
 	const char *confdir;
 	const char *sock_path;
+	mode_t sock_mode;
 	int max_jobs;
 	int timeout_ms;
 	enum alts_pfs pfs;
+	unsigned int protocols;		/* record protocols a request may get */
 	struct alts_creds *creds;
+	struct callers *callers;	/* who may ask for what */
 	struct alts_ticket_cache *tickets;
 	struct alts_replay_cache *replay;
 	struct alts_shared_store *store;	/* server-held tickets */
@@ -107,10 +111,10 @@ static const char *conf(const struct hsd *d, const char *name, char *buf, size_t
 	return buf;
 }
 
-/* Load a new credential set; the old one stays in force if this fails. */
+/* Load a new credential set and caller policy; the old ones stay in force if this fails. */
 static int reload(struct hsd *d)
 {
-	char p[6][4096], err[512] = "";
+	char p[7][4096], err[512] = "";
 	struct alts_creds_paths paths = {
 		conf(d, "hs.cert", p[0], sizeof(p[0]), false),
 		conf(d, "hs.key", p[1], sizeof(p[1]), false),
@@ -119,6 +123,7 @@ static int reload(struct hsd *d)
 		conf(d, "policy", p[4], sizeof(p[4]), false),
 		conf(d, "resumption.keys", p[5], sizeof(p[5]), true),
 	};
+	struct callers *cl;
 	struct alts_creds *c;
 	int ret;
 
@@ -127,10 +132,23 @@ static int reload(struct hsd *d)
 		log_msg("reload failed, keeping the previous credentials: %s", err);
 		return ret;
 	}
+	ret = callers_load(&cl, conf(d, "callers", p[6], sizeof(p[6]), false), err, sizeof(err));
+	if (ret) {
+		log_msg("reload failed, keeping the previous credentials and caller policy: %s",
+			err[0] ? err : strerror(-ret));
+		alts_creds_free(c);
+		return ret;
+	}
 	alts_creds_free(d->creds);
 	d->creds = c;
+	callers_free(d->callers);
+	d->callers = cl;
 	log_msg("credentials loaded: %s, %zu roots, %zu revoked, %zu rules, %zu resumption keys",
 		c->self.identity, c->n_roots, c->n_crl, c->n_rules, c->sec->n_res_keys);
+	if (access(p[6], F_OK))
+		log_msg("caller policy: built in (root: keys returned; others: keys installed only)");
+	else
+		log_msg("caller policy: %zu rules from %s", cl->n_rules, p[6]);
 	return 0;
 }
 
@@ -184,24 +202,16 @@ static int install_keys(int fd, const struct alts_hs_result *res, enum alts_role
 
 static struct alts_ticket cached_ticket;
 
-static int job_timeout(const struct hsd *d, const Kalts__Hsd__HandshakeRequest *req)
-{
-	return req->timeout_ms ? (int)req->timeout_ms : d->timeout_ms;
-}
-
 /* The child: one handshake, then exit. */
 static void __attribute__((noreturn))
 run_job(struct hsd *d, int conn, int fd, Kalts__Hsd__HandshakeRequest *req,
-	bool has_ticket, int ticket_fd)
+	const struct hsd_job_params *jp, bool has_ticket, int ticket_fd)
 {
-	enum alts_rp rps[ALTS_MAX_LIST];
 	struct alts_hs_config cfg = { 0 };
 	struct alts_hs_result *res = OPENSSL_zalloc(sizeof(*res));
 	struct altshd_response *out = OPENSSL_zalloc(sizeof(*out));
-	int timeout = job_timeout(d, req);
 	bool namespaces = d->namespaces;
 	char why[160] = "";
-	size_t i;
 	int err;
 
 	log_msg("%s handshake started", req->role == 1 ? "server" : "client");
@@ -228,20 +238,16 @@ run_job(struct hsd *d, int conn, int fd, Kalts__Hsd__HandshakeRequest *req,
 	}
 	cfg.role = req->role == 1 ? ALTS_SERVER : ALTS_CLIENT;
 	cfg.creds = d->creds;
-	cfg.pfs = req->pfs ? (enum alts_pfs)req->pfs : d->pfs;
+	cfg.pfs = jp->pfs;
 	cfg.target_identities = (const char *const *)req->target_identities;
 	cfg.n_target_identities = req->n_target_identities;
-	for (i = 0; i < req->n_record_protocols; i++)
-		rps[i] = (enum alts_rp)req->record_protocols[i];
-	if (req->n_record_protocols) {
-		cfg.record_protocols = rps;
-		cfg.n_record_protocols = req->n_record_protocols;
-	}
+	cfg.record_protocols = jp->rps;
+	cfg.n_record_protocols = jp->n_rps;
 	cfg.ticket = has_ticket ? &cached_ticket : NULL;
 	cfg.replay = d->replay;
 	cfg.store = &d->store_ops;
 	cfg.offer_server_ticket = d->offer_server_tickets;
-	err = alts_hs_run_fd(fd, &cfg, timeout, res);
+	err = alts_hs_run_fd(fd, &cfg, jp->timeout_ms, res);
 	if (!err && res->has_ticket && ticket_fd >= 0 &&
 	    write(ticket_fd, &res->ticket, sizeof(res->ticket)) != sizeof(res->ticket))
 		log_msg("could not keep the new ticket");
@@ -309,11 +315,54 @@ static void reject(int conn, int status)
 	send_response(conn, &r);
 }
 
+/* What the caller policy and the daemon's minimums let this caller have; false: refused. */
+static bool admit(struct hsd *d, int conn, const Kalts__Hsd__HandshakeRequest *req,
+		  struct hsd_job_params *jp)
+{
+	struct altshd_response no = { .status = ALTS_ERR_POLICY, .errno_value = EACCES };
+	enum alts_rp rps[ALTS_MAX_LIST];
+	struct caller_request cr = {
+		.role = req->role == 1 ? ALTS_SERVER : ALTS_CLIENT,
+		.local_identity = d->creds->self.identity,
+		.targets = (const char *const *)req->target_identities,
+		.n_targets = req->n_target_identities,
+		.protocols = rps,
+		.n_protocols = req->n_record_protocols,
+		.return_key = req->return_key,
+	};
+	struct hsd_minimums m = { d->pfs, d->protocols, d->timeout_ms };
+	struct caller_decision dec;
+	struct ucred uc;
+	socklen_t len = sizeof(uc);
+	size_t i;
+
+	if (getsockopt(conn, SOL_SOCKET, SO_PEERCRED, &uc, &len) || len != sizeof(uc)) {
+		log_msg("SO_PEERCRED: %s", strerror(errno));
+		reject(conn, ALTS_ERR_INTERNAL);
+		return false;
+	}
+	for (i = 0; i < req->n_record_protocols; i++)
+		rps[i] = (enum alts_rp)req->record_protocols[i];
+	callers_decide(d->callers, uc.uid, uc.gid, &cr, &dec);
+	if (dec.allowed && hsd_job_params(&m, dec.protocols, req, jp)) {
+		dec.allowed = false;
+		snprintf(dec.why, sizeof(dec.why), "record protocol not allowed by the daemon");
+	}
+	if (!dec.allowed) {
+		log_msg("caller uid %u gid %u pid %d refused: %s (caller policy line %u)",
+			(unsigned int)uc.uid, (unsigned int)uc.gid, (int)uc.pid, dec.why, dec.line);
+		send_response(conn, &no);
+		return false;
+	}
+	return true;
+}
+
 /* A request arrived on a pending connection: fork its handshake. */
 static void start_job(struct hsd *d, int conn)
 {
 	Kalts__Hsd__HandshakeRequest *req = NULL;
 	uint8_t buf[ALTSHD_MAX_MSG];
+	struct hsd_job_params jp;
 	int fd = -1, pipefd[2] = { -1, -1 };
 	bool has_ticket = false;
 	ssize_t n;
@@ -330,6 +379,8 @@ static void start_job(struct hsd *d, int conn)
 		reject(conn, ALTS_ERR_CONFIG);
 		goto out;
 	}
+	if (!admit(d, conn, req, &jp))
+		goto out;
 	/* Client: take (single use) a ticket for the one server it wants. */
 	if (req->role == 0 && req->n_target_identities == 1)
 		has_ticket = alts_ticket_cache_take(d->tickets, req->target_identities[0],
@@ -349,7 +400,7 @@ static void start_job(struct hsd *d, int conn)
 			close(d->ino_fd);
 		if (pipefd[0] >= 0)
 			close(pipefd[0]);
-		run_job(d, conn, fd, req, has_ticket, pipefd[1]);
+		run_job(d, conn, fd, req, &jp, has_ticket, pipefd[1]);
 	}
 	OPENSSL_cleanse(&cached_ticket, sizeof(cached_ticket));
 	if (pipefd[1] >= 0)
@@ -362,7 +413,7 @@ static void start_job(struct hsd *d, int conn)
 		goto out;
 	}
 	d->jobs[d->n_jobs++] = (struct job){ pid, pipefd[0],
-					     now_ms() + job_timeout(d, req) + DEADLINE_GRACE_MS, false };
+					     now_ms() + jp.timeout_ms + DEADLINE_GRACE_MS, false };
 out:
 	if (req)
 		kalts__hsd__handshake_request__free_unpacked(req, NULL);
@@ -472,29 +523,6 @@ static void handle_inotify(struct hsd *d)
 		reload(d);
 }
 
-static int open_listener(struct hsd *d)
-{
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	int fd;
-
-	if (strlen(d->sock_path) >= sizeof(sun.sun_path))
-		return -ENAMETOOLONG;
-	strcpy(sun.sun_path, d->sock_path);
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0)
-		return -errno;
-	unlink(d->sock_path);
-	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) || chmod(d->sock_path, 0600) ||
-	    listen(fd, 128)) {
-		int e = -errno;
-
-		close(fd);
-		return e;
-	}
-	d->listen_fd = fd;
-	return 0;
-}
-
 static void loop(struct hsd *d)
 {
 	struct pollfd p[3 + MAX_PENDING + ALTSHD_MAX_JOBS];
@@ -553,12 +581,29 @@ static void loop(struct hsd *d)
 	}
 }
 
+static int parse_protocols(const char *list, unsigned int *out)
+{
+	char buf[256], *save, *t;
+
+	*out = 0;
+	if (snprintf(buf, sizeof(buf), "%s", list) >= (int)sizeof(buf))
+		return -1;
+	for (t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		enum alts_rp rp = alts_rp_from_name(t);
+
+		if (rp == ALTS_RP_UNSPEC)
+			return -1;
+		*out |= 1u << rp;
+	}
+	return *out ? 0 : -1;
+}
+
 static void usage(const char *prog)
 {
 	fprintf(stderr,
 		"Usage: %s [-c CONFDIR] [-s SOCKET] [-j MAX_HANDSHAKES] [-t TIMEOUT_MS]\n"
 		"          [--static-only | --pfs-required] [--offer-server-tickets] [--user USER]\n"
-		"          [--version]\n"
+		"          [--record-protocols LIST] [--socket-mode MODE] [--version]\n"
 		"CONFDIR (default " ALTSHD_CONFDIR ") holds hs.cert, hs.key (0600), roots, policy,\n"
 		"and optionally crl and resumption.keys (0600). It is reloaded on SIGHUP and\n"
 		"whenever a file in it changes.\n", prog);
@@ -570,10 +615,13 @@ int main(int argc, char **argv)
 		{ "confdir", 1, 0, 'c' }, { "socket", 1, 0, 's' }, { "jobs", 1, 0, 'j' },
 		{ "timeout", 1, 0, 't' }, { "static-only", 0, 0, 'S' }, { "pfs-required", 0, 0, 'P' },
 		{ "offer-server-tickets", 0, 0, 'O' }, { "user", 1, 0, 'u' },
+		{ "record-protocols", 1, 0, 'R' }, { "socket-mode", 1, 0, 'm' },
 		{ "version", 0, 0, 'V' }, { "help", 0, 0, 'h' }, { 0 },
 	};
-	struct hsd d = { .confdir = ALTSHD_CONFDIR, .sock_path = ALTSHD_SOCKET, .max_jobs = 16,
-			 .timeout_ms = ALTS_HS_TIMEOUT_MS, .pfs = ALTS_PFS_ON, .ino_fd = -1 };
+	struct hsd d = { .confdir = ALTSHD_CONFDIR, .sock_path = ALTSHD_SOCKET, .sock_mode = 0666,
+			 .max_jobs = 16, .timeout_ms = ALTS_HS_TIMEOUT_MS, .pfs = ALTS_PFS_ON,
+			 .protocols = (1u << ALTS_RP_GCM_AES128) | (1u << ALTS_RP_GCM_AES128_REKEY),
+			 .ino_fd = -1 };
 	const char *user = NULL;
 	char why[256] = "";
 	sigset_t mask;
@@ -590,6 +638,24 @@ int main(int argc, char **argv)
 		case 'P': d.pfs = ALTS_PFS_REQUIRED; break;
 		case 'O': d.offer_server_tickets = true; break;
 		case 'u': user = optarg; break;
+		case 'R':
+			if (parse_protocols(optarg, &d.protocols)) {
+				fprintf(stderr, "--record-protocols: want names from %s, %s, %s\n",
+					ALTS_RPN_GCM_AES128_REKEY, ALTS_RPN_GCM_AES128, ALTS_RPN_GMAC_128);
+				return 1;
+			}
+			break;
+		case 'm': {
+			char *end;
+			long m = strtol(optarg, &end, 8);
+
+			if (*end || m < 0 || m > 0777) {
+				fprintf(stderr, "--socket-mode: want an octal mode like 0660\n");
+				return 1;
+			}
+			d.sock_mode = (mode_t)m;
+			break;
+		}
 		case 'V': fputs(ALTS_HS_LABEL_TEXT, stdout); return 0;
 		default: usage(argv[0]); return 1;
 		}
@@ -630,7 +696,7 @@ int main(int argc, char **argv)
 	if (!d.namespaces)
 		log_msg("%s: handshake processes share the daemon's namespaces",
 			why[0] ? why : "namespaces unavailable");
-	if ((ret = open_listener(&d))) {
+	if ((ret = hsd_listen(d.sock_path, d.sock_mode, &d.listen_fd))) {
 		fprintf(stderr, "%s: %s\n", d.sock_path, strerror(-ret));
 		ret = 1;
 		goto out;
@@ -648,6 +714,7 @@ out:
 	for (i = 0; i < d.n_pending; i++)
 		close(d.pending[i].fd);
 	alts_creds_free(d.creds);
+	callers_free(d.callers);
 	alts_ticket_cache_free(d.tickets);
 	alts_replay_cache_free(d.replay);
 	alts_shared_store_free(d.store);

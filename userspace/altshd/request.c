@@ -4,6 +4,8 @@
  * descriptors arrive and in how many control messages: the kernel installs
  * every one that fits in our control buffer, so each must be found and
  * closed, or a caller exhausts the daemon's descriptors.
+ *
+ * Then what a request gets: never less than the daemon's minimums.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -60,4 +62,37 @@ ssize_t hsd_recv_request(int conn, uint8_t *buf, size_t len, int *fd)
 	}
 	*fd = got;
 	return n;
+}
+
+static int pfs_strength(enum alts_pfs pfs)
+{
+	return pfs == ALTS_PFS_OFF ? 0 : pfs == ALTS_PFS_ON ? 1 : 2;
+}
+
+int hsd_job_params(const struct hsd_minimums *m, unsigned int caller_protocols,
+		   const Kalts__Hsd__HandshakeRequest *req, struct hsd_job_params *p)
+{
+	/* the library's default order, then what only a request can ask for */
+	static const enum alts_rp def[] = {
+		ALTS_RP_GCM_AES128_REKEY, ALTS_RP_GCM_AES128, ALTS_RP_GMAC_128,
+	};
+	unsigned int allowed = m->protocols & caller_protocols;
+	enum alts_pfs asked = (enum alts_pfs)req->pfs;
+	size_t i, n = req->n_record_protocols ? req->n_record_protocols : 3;
+
+	memset(p, 0, sizeof(*p));
+	/* 0 (ALTS_PFS_ON) in a request means "the daemon's mode" */
+	p->pfs = req->pfs && pfs_strength(asked) > pfs_strength(m->pfs) ? asked : m->pfs;
+	p->timeout_ms = req->timeout_ms && (int64_t)req->timeout_ms < m->timeout_ms ?
+			(int)req->timeout_ms : m->timeout_ms;
+	for (i = 0; i < n && i < ALTS_MAX_LIST; i++) {
+		enum alts_rp rp = req->n_record_protocols ?
+				  (enum alts_rp)req->record_protocols[i] : def[i];
+
+		if ((unsigned int)rp < 32 && (allowed & (1u << rp)))
+			p->rps[p->n_rps++] = rp;
+		else if (req->n_record_protocols)
+			return -EACCES;		/* asked for one it may not have */
+	}
+	return p->n_rps ? 0 : -EACCES;
 }

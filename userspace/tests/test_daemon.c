@@ -108,10 +108,16 @@ static void deny_seccomp(void)
 		_exit(126);
 }
 
-static void start_opts(struct daemon *d, const char *jobs, const char *extra, bool no_seccomp)
+/* @extra: further arguments, NULL-terminated */
+static void start_opts(struct daemon *d, const char *jobs, const char *const *extra, bool no_seccomp)
 {
 	const char *bin = getenv("ALTSHD") ? getenv("ALTSHD") : "build/san/altshd";
-	int i;
+	const char *argv[24] = { bin, "-c", d->dir, "-s", d->sock, "-j", jobs, "-t", "3000" };
+	int i, n = 9;
+
+	while (extra && *extra && n < 23)
+		argv[n++] = *extra++;
+	argv[n] = NULL;
 
 	d->pid = fork();
 	assert_true(d->pid >= 0);
@@ -125,7 +131,7 @@ static void start_opts(struct daemon *d, const char *jobs, const char *extra, bo
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		if (no_seccomp)
 			deny_seccomp();
-		execl(bin, bin, "-c", d->dir, "-s", d->sock, "-j", jobs, "-t", "3000", extra, (char *)NULL);
+		execv(bin, (char *const *)argv);
 		_exit(127);
 	}
 	for (i = 0; i < 500; i++) {
@@ -145,7 +151,9 @@ static void start_opts(struct daemon *d, const char *jobs, const char *extra, bo
 
 static void start(struct daemon *d, const char *jobs, const char *extra)
 {
-	start_opts(d, jobs, extra, false);
+	const char *const args[] = { extra, NULL };
+
+	start_opts(d, jobs, args, false);
 }
 
 static int log_count(const struct daemon *d, const char *what)
@@ -189,7 +197,8 @@ static int setup(void)
 	co.identity = CID;
 	co.hs_revocation_id = (3ULL << 56) | 0x55;
 	strcpy(top, "/tmp/kalts-hsd-XXXXXX");
-	if (!mkdtemp(top) || party_make(&sp, &so) || party_make(&cp, &co))
+	/* other users reach the sockets (not the configuration) */
+	if (!mkdtemp(top) || chmod(top, 0711) || party_make(&sp, &so) || party_make(&cp, &co))
 		return -1;
 	conf_dir(&sd, "server", &sp);
 	conf_dir(&cd, "client", &cp);
@@ -202,7 +211,8 @@ static int setup(void)
 /*
  * The daemon's stderr is its log, its children's included: a sanitizer
  * report, a handshake process killed by its seccomp filter or a non-zero
- * exit fails the run, and the log is then kept (and named) for reading.
+ * exit fails the run, and the log is then kept (and named) for reading;
+ * KALTS_KEEP_LOGS=1 keeps every log.
  */
 static bool log_clean(const struct daemon *d, int status)
 {
@@ -227,7 +237,8 @@ static bool log_clean(const struct daemon *d, int status)
 static bool stop(struct daemon *d)
 {
 	char path[256];
-	const char *names[] = { "hs.cert", "hs.key", "roots", "policy", "resumption.keys", "crl" };
+	const char *names[] = { "hs.cert", "hs.key", "roots", "policy", "resumption.keys", "crl",
+				"callers" };
 	size_t i;
 	int st = 0;
 	bool clean;
@@ -236,13 +247,13 @@ static bool stop(struct daemon *d)
 	if (waitpid(d->pid, &st, 0) != d->pid)
 		st = -1;
 	clean = log_clean(d, st);
-	for (i = 0; i < 6 && d->dir[0]; i++) {
+	for (i = 0; i < sizeof(names) / sizeof(names[0]) && d->dir[0]; i++) {
 		snprintf(path, sizeof(path), "%s/%s", d->dir, names[i]);
 		unlink(path);
 	}
 	if (d->dir[0])
 		rmdir(d->dir);
-	if (clean)
+	if (clean && !getenv("KALTS_KEEP_LOGS"))
 		unlink(d->log);
 	else
 		fprintf(stderr, "altshd log kept: %s\n", d->log);
@@ -261,7 +272,7 @@ static int teardown(void **state)
 	started = false;
 	party_free(&sp);
 	party_free(&cp);
-	if (clean) {
+	if (clean && !getenv("KALTS_KEEP_LOGS")) {
 		char cmd[128];
 
 		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
@@ -807,24 +818,33 @@ static void sandbox_allows_handshake(T_STATE)
 	assert_int_equal(WEXITSTATUS(st), 0);
 }
 
+/*
+ * Another daemon with the server's configuration and @args; stop() leaves
+ * that configuration alone.
+ */
+static void start_extra(struct daemon *xd, const char *name, const char *const *args,
+			bool no_seccomp)
+{
+	struct daemon tmp;
+
+	memset(&tmp, 0, sizeof(tmp));
+	snprintf(tmp.sock, sizeof(tmp.sock), "%s/%s.sock", top, name);
+	snprintf(tmp.log, sizeof(tmp.log), "%s/%s.log", top, name);
+	strcpy(tmp.dir, sd.dir);
+	start_opts(&tmp, "2", args, no_seccomp);
+	*xd = tmp;
+	xd->dir[0] = 0;
+}
+
 /* A daemon that cannot confine its handshake processes runs no handshake. */
 static void no_sandbox_no_handshake(T_STATE)
 {
-	struct daemon xd = { .dir = "" };
+	struct daemon xd;
 	struct call c, s;
 	int sv[2];
 
 	assert_int_equal(setup(), 0);
-	snprintf(xd.sock, sizeof(xd.sock), "%s/nosandbox.sock", top);
-	snprintf(xd.log, sizeof(xd.log), "%s/nosandbox.log", top);
-	/* serves with the server's configuration; stop() leaves that alone */
-	{
-		struct daemon tmp = xd;
-
-		strcpy(tmp.dir, sd.dir);
-		start_opts(&tmp, "2", NULL, true);
-		xd.pid = tmp.pid;
-	}
+	start_extra(&xd, "nosandbox", NULL, true);
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
 	call_init(&c, &cd, sv[0], ALTS_CLIENT);
 	call_init(&s, &xd, sv[1], ALTS_SERVER);
@@ -842,6 +862,247 @@ static void no_sandbox_no_handshake(T_STATE)
 	assert_int_equal(log_count(&xd, "refusing to run a handshake unconfined"), 1);
 	assert_int_equal(log_count(&xd, "handshake with"), 0);
 	assert_true(stop(&xd));
+}
+
+/*
+ * Asks @d for @req from a process running as @uid/@gid, on one end of a
+ * socketpair nobody answers on. The answer is in @resp; returns what
+ * altshd_handshake() returned.
+ */
+static int request_as(const struct daemon *d, uid_t uid, gid_t gid, const struct altshd_request *req,
+		      struct altshd_response *resp)
+{
+	struct {
+		int ret;
+		struct altshd_response resp;
+	} out;
+	int p[2], st;
+	pid_t pid;
+
+	assert_int_equal(pipe(p), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (!pid) {
+		int sv[2];
+
+		close(p[0]);
+		memset(&out, 0, sizeof(out));
+		if (setgroups(0, NULL) || setresgid(gid, gid, gid) || setresuid(uid, uid, uid) ||
+		    socketpair(AF_UNIX, SOCK_STREAM, 0, sv))
+			_exit(1);
+		out.ret = altshd_handshake(d->sock, sv[1], req, &out.resp);
+		_exit(write(p[1], &out, sizeof(out)) == sizeof(out) ? 0 : 2);
+	}
+	close(p[1]);
+	assert_int_equal(read(p[0], &out, sizeof(out)), sizeof(out));
+	close(p[0]);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	*resp = out.resp;
+	return out.ret;
+}
+
+/* The request was refused by the caller policy before any handshake ran. */
+static void assert_refused(int ret, const struct altshd_response *r)
+{
+	assert_int_equal(ret, 0);
+	assert_int_equal(r->status, ALTS_ERR_POLICY);
+	assert_int_equal(r->errno_value, EACCES);
+	assert_int_equal(r->key_len, 0);
+}
+
+/* It was let through: with nobody on the other end, the handshake timed out. */
+static void assert_ran(int ret, const struct altshd_response *r)
+{
+	assert_int_equal(ret, 0);
+	assert_int_equal(r->status, ALTS_ERR_TIMEOUT);
+	assert_int_equal(r->key_len, 0);
+}
+
+/* Without a callers file: anyone may run handshakes, only root gets keys back. */
+static void callers_builtin_policy(T_STATE)
+{
+	struct altshd_request req = { .role = ALTS_SERVER, .timeout_ms = 300 };
+	struct altshd_response r;
+	struct stat st;
+	char path[256];
+	DIR *dir;
+	struct dirent *e;
+
+	assert_int_equal(setup(), 0);
+	/* the socket appears with its final mode; nothing is left of its making */
+	assert_int_equal(stat(sd.sock, &st), 0);
+	assert_true(S_ISSOCK(st.st_mode));
+	assert_int_equal(st.st_mode & 07777, 0666);
+	dir = opendir(top);
+	assert_non_null(dir);
+	while ((e = readdir(dir)))
+		assert_null(strstr(e->d_name, ".altshd"));
+	closedir(dir);
+	req.return_key = true;
+	assert_refused(request_as(&sd, 65534, 65534, &req, &r), &r);
+	req.return_key = false;
+	assert_ran(request_as(&sd, 65534, 65534, &req, &r), &r);
+	req.return_key = true;
+	assert_ran(request_as(&sd, 0, 0, &req, &r), &r);
+	snprintf(path, sizeof(path), "%s/callers", sd.dir);
+	assert_int_equal(access(path, F_OK), -1);
+}
+
+static void write_callers(const char *text, int mode, bool ok)
+{
+	int before = log_count(&sd, "caller policy:");
+	int failed = log_count(&sd, "keeping the previous");
+	char path[256];
+	int i;
+
+	snprintf(path, sizeof(path), "%s/callers", sd.dir);
+	if (text) {
+		char tmp[256];
+
+		/* in place at once, with its mode (the daemon skips ".tmp." names) */
+		snprintf(tmp, sizeof(tmp), "%s/callers.tmp.test", sd.dir);
+		write_conf(sd.dir, "callers.tmp.test", text, strlen(text), 0600);
+		assert_int_equal(chmod(tmp, (mode_t)mode), 0);
+		assert_int_equal(rename(tmp, path), 0);
+	} else {
+		assert_int_equal(unlink(path), 0);
+	}
+	kill(sd.pid, SIGHUP);
+	for (i = 0; i < 300; i++) {
+		if (ok ? log_count(&sd, "caller policy:") > before :
+			 log_count(&sd, "keeping the previous") > failed)
+			break;
+		usleep(10000);
+	}
+	assert_true(i < 300);
+}
+
+/* A callers file: per uid and gid, roles, targets, protocols, key return. */
+static void callers_policy_file(T_STATE)
+{
+	static const char policy[] =
+		"# WHO ROLES LOCAL TARGETS PROTOCOLS KEY\n"
+		"uid:65534  server         " SID "  *@kalts.test,x@other  ALTSRP_GCM_AES128  install\n"
+		"gid:65534  client         *        *                     *                  return\n"
+		"uid:4242   client,server  nobody@* *                     *                  return\n"
+		"uid:0      client,server  *        *                     *                  return\n";
+	static const char *const sid[] = { SID }, *const cid[] = { CID };
+	static const char *const elsewhere[] = { CID, "y@other" };
+	static const enum alts_rp gmac = ALTS_RP_GMAC_128, gcm = ALTS_RP_GCM_AES128;
+	struct altshd_request req = { .role = ALTS_SERVER, .timeout_ms = 300 };
+	struct altshd_response r;
+
+	assert_int_equal(setup(), 0);
+	write_callers(policy, 0644, true);
+	/* uid 65534: server only, named clients of kalts.test, AES-GCM, no key */
+	req.role = ALTS_CLIENT;
+	req.target_identities = sid;
+	req.n_target_identities = 1;
+	assert_refused(request_as(&sd, 65534, 65534, &req, &r), &r);
+	req.role = ALTS_SERVER;
+	req.n_target_identities = 0;
+	assert_refused(request_as(&sd, 65534, 65534, &req, &r), &r);
+	req.target_identities = elsewhere;
+	req.n_target_identities = 2;
+	assert_refused(request_as(&sd, 65534, 65534, &req, &r), &r);
+	req.target_identities = cid;
+	req.n_target_identities = 1;
+	req.record_protocols = &gmac;
+	req.n_record_protocols = 1;
+	assert_refused(request_as(&sd, 65534, 65534, &req, &r), &r);
+	req.record_protocols = &gcm;
+	req.return_key = true;
+	assert_refused(request_as(&sd, 65534, 65534, &req, &r), &r);
+	req.return_key = false;
+	assert_ran(request_as(&sd, 65534, 65534, &req, &r), &r);
+	/* gid 65534 under another uid: clients, key returned */
+	req.role = ALTS_CLIENT;
+	req.target_identities = sid;
+	req.record_protocols = NULL;
+	req.n_record_protocols = 0;
+	req.return_key = true;
+	assert_ran(request_as(&sd, 1234, 65534, &req, &r), &r);
+	/* a local identity the rule does not allow */
+	assert_refused(request_as(&sd, 4242, 4242, &req, &r), &r);
+	/* nobody else */
+	assert_refused(request_as(&sd, 1234, 1234, &req, &r), &r);
+
+	/* a broken or group-writable file keeps the policy in force */
+	write_callers("uid:1234 client * * * sometimes\n", 0644, false);
+	assert_refused(request_as(&sd, 1234, 1234, &req, &r), &r);
+	write_callers("uid:1234 client * * * return\n", 0664, false);
+	assert_refused(request_as(&sd, 1234, 1234, &req, &r), &r);
+	write_callers(NULL, 0, true);
+	req.return_key = false;
+	assert_ran(request_as(&sd, 1234, 1234, &req, &r), &r);
+}
+
+/* A request cannot lower the daemon's PFS mode or protocol set, or extend its timeout. */
+static void daemon_minimums(T_STATE)
+{
+	static const char *const args[] = { "--pfs-required", "-t", "1000", NULL };
+	static const enum alts_rp gmac = ALTS_RP_GMAC_128;
+	struct daemon xd;
+	struct altshd_response r;
+	struct call c, s, w;
+	bool killed = false, clean;
+	int sv[2], i;
+
+	assert_int_equal(setup(), 0);
+	start_extra(&xd, "minimums", args, false);
+	/* PFS off asked of a daemon that requires it */
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	call_init(&c, &cd, sv[0], ALTS_CLIENT);
+	call_init(&s, &xd, sv[1], ALTS_SERVER);
+	c.req.pfs = s.req.pfs = ALTS_PFS_OFF;
+	pthread_create(&s.th, NULL, call_fn, &s);
+	pthread_create(&c.th, NULL, call_fn, &c);
+	pthread_join(c.th, NULL);
+	pthread_join(s.th, NULL);
+	close(sv[0]);
+	close(sv[1]);
+	/* integrity-only GMAC is not among the daemon's record protocols */
+	{
+		struct altshd_request req = { .role = ALTS_SERVER, .return_key = true,
+					      .record_protocols = &gmac, .n_record_protocols = 1 };
+
+		assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+		i = altshd_handshake(xd.sock, sv[1], &req, &r);
+		close(sv[0]);
+		close(sv[1]);
+	}
+	/* ten minutes asked of a daemon whose limit is one second */
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	call_init(&w, &xd, sv[1], ALTS_SERVER);
+	w.req.timeout_ms = 600000;
+	assert_int_equal(write(sv[0], "\x10", 1), 1);	/* a first byte, then silence */
+	pthread_create(&w.th, NULL, call_fn, &w);
+	{
+		int j;
+
+		for (j = 0; j < 1500 && !w.done; j++)
+			usleep(10000);
+		if (!w.done) {
+			/* end it: the daemon and its handshake processes go */
+			kill(xd.pid, SIGKILL);
+			shutdown(sv[0], SHUT_RDWR);
+			killed = true;
+		}
+	}
+	pthread_join(w.th, NULL);
+	close(sv[0]);
+	close(sv[1]);
+	clean = stop(&xd);
+	assert_true(clean || killed);
+	assert_int_equal(s.resp.status, 0);
+	assert_int_equal(c.resp.status, 0);
+	assert_true(s.resp.pfs);
+	assert_true(c.resp.pfs);
+	assert_int_equal(i, 0);
+	assert_int_equal(r.status, ALTS_ERR_POLICY);
+	assert_int_equal(w.ret, 0);
+	assert_int_equal(w.resp.status, ALTS_ERR_TIMEOUT);
 }
 
 static void timeout_and_bound(T_STATE)
@@ -1099,6 +1360,9 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(sandbox_allows_handshake),
 	cmocka_unit_test(no_sandbox_no_handshake),
 	cmocka_unit_test(timeout_and_bound),
+	cmocka_unit_test(callers_builtin_policy),
+	cmocka_unit_test(callers_policy_file),
+	cmocka_unit_test(daemon_minimums),
 	cmocka_unit_test(bad_request),
 	cmocka_unit_test(extra_descriptors_closed),
 	cmocka_unit_test(reload_crl_and_inflight),
