@@ -23,6 +23,15 @@
  */
 ssize_t hsd_recv_request(int conn, uint8_t *buf, size_t len, int *fd);
 
+/* Where a handshake's peer is, for per-source limits: an IPv4 address or an IPv6 /64. */
+struct hsd_source {
+	bool known;		/* false: not an IP socket (no per-peer limit) */
+	uint8_t addr[8];
+};
+
+void hsd_peer_source(int fd, struct hsd_source *src);
+bool hsd_same_source(const struct hsd_source *a, const struct hsd_source *b);
+
 /*
  * Creates the listening socket at @path with @mode, without a moment in
  * which it exists with another mode (see listener.c). 0 or -errno.

@@ -46,12 +46,15 @@
 #define PENDING_MS	2000
 /* time a handshake process gets after its own deadline to answer and exit */
 #define DEADLINE_GRACE_MS	1000
+#define HSD_FIRST_BYTE_MS	1000
 
 struct job {
 	pid_t pid;
 	int ticket_fd;		/* child -> parent: a new client ticket */
 	int64_t deadline;	/* the parent kills it (SIGKILL) from then on */
 	bool killed;
+	uid_t caller;		/* who asked for it */
+	struct hsd_source peer;	/* whom it talks to */
 };
 
 struct pending {
@@ -64,6 +67,8 @@ struct hsd {
 	const char *sock_path;
 	mode_t sock_mode;
 	int max_jobs;
+	int per_caller, per_peer;	/* concurrent handshakes per caller uid, per peer address */
+	int first_byte_ms;		/* a server handshake's peer must speak within this */
 	int timeout_ms;
 	enum alts_pfs pfs;
 	unsigned int protocols;		/* record protocols a request may get */
@@ -202,6 +207,18 @@ static int install_keys(int fd, const struct alts_hs_result *res, enum alts_role
 
 static struct alts_ticket cached_ticket;
 
+/* A server's peer speaks first: one that stays silent gives up its slot early. */
+static int first_byte(int fd, int timeout_ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	int r;
+
+	do
+		r = poll(&p, 1, timeout_ms);
+	while (r < 0 && errno == EINTR);
+	return r > 0 ? ALTS_OK : r == 0 ? ALTS_ERR_TIMEOUT : ALTS_ERR_IO;
+}
+
 /* The child: one handshake, then exit. */
 static void __attribute__((noreturn))
 run_job(struct hsd *d, int conn, int fd, Kalts__Hsd__HandshakeRequest *req,
@@ -247,7 +264,11 @@ run_job(struct hsd *d, int conn, int fd, Kalts__Hsd__HandshakeRequest *req,
 	cfg.replay = d->replay;
 	cfg.store = &d->store_ops;
 	cfg.offer_server_ticket = d->offer_server_tickets;
-	err = alts_hs_run_fd(fd, &cfg, jp->timeout_ms, res);
+	err = cfg.role == ALTS_SERVER ?
+	      first_byte(fd, d->first_byte_ms < jp->timeout_ms ? d->first_byte_ms : jp->timeout_ms) :
+	      ALTS_OK;
+	if (!err)
+		err = alts_hs_run_fd(fd, &cfg, jp->timeout_ms, res);
 	if (!err && res->has_ticket && ticket_fd >= 0 &&
 	    write(ticket_fd, &res->ticket, sizeof(res->ticket)) != sizeof(res->ticket))
 		log_msg("could not keep the new ticket");
@@ -317,7 +338,7 @@ static void reject(int conn, int status)
 
 /* What the caller policy and the daemon's minimums let this caller have; false: refused. */
 static bool admit(struct hsd *d, int conn, const Kalts__Hsd__HandshakeRequest *req,
-		  struct hsd_job_params *jp)
+		  struct hsd_job_params *jp, uid_t *caller)
 {
 	struct altshd_response no = { .status = ALTS_ERR_POLICY, .errno_value = EACCES };
 	enum alts_rp rps[ALTS_MAX_LIST];
@@ -354,6 +375,29 @@ static bool admit(struct hsd *d, int conn, const Kalts__Hsd__HandshakeRequest *r
 		send_response(conn, &no);
 		return false;
 	}
+	*caller = uc.uid;
+	return true;
+}
+
+/* Per-source shares of the slots: no caller, no peer address takes them all. */
+static bool within_limits(const struct hsd *d, uid_t caller, const struct hsd_source *peer)
+{
+	int by_caller = 0, by_peer = 0;
+	size_t i;
+
+	for (i = 0; i < d->n_jobs; i++) {
+		by_caller += d->jobs[i].caller == caller;
+		by_peer += hsd_same_source(&d->jobs[i].peer, peer);
+	}
+	if (by_caller >= d->per_caller) {
+		log_msg("caller uid %u already runs %d handshakes: refused", (unsigned int)caller,
+			by_caller);
+		return false;
+	}
+	if (by_peer >= d->per_peer) {
+		log_msg("%d handshakes with that peer address already: refused", by_peer);
+		return false;
+	}
 	return true;
 }
 
@@ -363,6 +407,8 @@ static void start_job(struct hsd *d, int conn)
 	Kalts__Hsd__HandshakeRequest *req = NULL;
 	uint8_t buf[ALTSHD_MAX_MSG];
 	struct hsd_job_params jp;
+	struct hsd_source peer;
+	uid_t caller;
 	int fd = -1, pipefd[2] = { -1, -1 };
 	bool has_ticket = false;
 	ssize_t n;
@@ -379,8 +425,15 @@ static void start_job(struct hsd *d, int conn)
 		reject(conn, ALTS_ERR_CONFIG);
 		goto out;
 	}
-	if (!admit(d, conn, req, &jp))
+	if (!admit(d, conn, req, &jp, &caller))
 		goto out;
+	hsd_peer_source(fd, &peer);
+	if (!within_limits(d, caller, &peer)) {
+		struct altshd_response busy = { .status = ALTS_ERR_INTERNAL, .errno_value = EAGAIN };
+
+		send_response(conn, &busy);
+		goto out;
+	}
 	/* Client: take (single use) a ticket for the one server it wants. */
 	if (req->role == 0 && req->n_target_identities == 1)
 		has_ticket = alts_ticket_cache_take(d->tickets, req->target_identities[0],
@@ -413,7 +466,8 @@ static void start_job(struct hsd *d, int conn)
 		goto out;
 	}
 	d->jobs[d->n_jobs++] = (struct job){ pid, pipefd[0],
-					     now_ms() + jp.timeout_ms + DEADLINE_GRACE_MS, false };
+					     now_ms() + jp.timeout_ms + DEADLINE_GRACE_MS, false,
+					     caller, peer };
 out:
 	if (req)
 		kalts__hsd__handshake_request__free_unpacked(req, NULL);
@@ -603,7 +657,8 @@ static void usage(const char *prog)
 	fprintf(stderr,
 		"Usage: %s [-c CONFDIR] [-s SOCKET] [-j MAX_HANDSHAKES] [-t TIMEOUT_MS]\n"
 		"          [--static-only | --pfs-required] [--offer-server-tickets] [--user USER]\n"
-		"          [--record-protocols LIST] [--socket-mode MODE] [--version]\n"
+		"          [--record-protocols LIST] [--socket-mode MODE] [--per-caller N]\n"
+		"          [--per-peer N] [--first-byte-timeout MS] [--version]\n"
 		"CONFDIR (default " ALTSHD_CONFDIR ") holds hs.cert, hs.key (0600), roots, policy,\n"
 		"and optionally crl and resumption.keys (0600). It is reloaded on SIGHUP and\n"
 		"whenever a file in it changes.\n", prog);
@@ -616,6 +671,8 @@ int main(int argc, char **argv)
 		{ "timeout", 1, 0, 't' }, { "static-only", 0, 0, 'S' }, { "pfs-required", 0, 0, 'P' },
 		{ "offer-server-tickets", 0, 0, 'O' }, { "user", 1, 0, 'u' },
 		{ "record-protocols", 1, 0, 'R' }, { "socket-mode", 1, 0, 'm' },
+		{ "per-caller", 1, 0, 'C' }, { "per-peer", 1, 0, 'E' },
+		{ "first-byte-timeout", 1, 0, 'F' },
 		{ "version", 0, 0, 'V' }, { "help", 0, 0, 'h' }, { 0 },
 	};
 	struct hsd d = { .confdir = ALTSHD_CONFDIR, .sock_path = ALTSHD_SOCKET, .sock_mode = 0666,
@@ -638,6 +695,9 @@ int main(int argc, char **argv)
 		case 'P': d.pfs = ALTS_PFS_REQUIRED; break;
 		case 'O': d.offer_server_tickets = true; break;
 		case 'u': user = optarg; break;
+		case 'C': d.per_caller = atoi(optarg); break;
+		case 'E': d.per_peer = atoi(optarg); break;
+		case 'F': d.first_byte_ms = atoi(optarg); break;
 		case 'R':
 			if (parse_protocols(optarg, &d.protocols)) {
 				fprintf(stderr, "--record-protocols: want names from %s, %s, %s\n",
@@ -662,6 +722,17 @@ int main(int argc, char **argv)
 	}
 	if (d.max_jobs < 1 || d.max_jobs > ALTSHD_MAX_JOBS || d.timeout_ms < 1) {
 		fprintf(stderr, "-j must be 1..%d and -t positive\n", ALTSHD_MAX_JOBS);
+		return 1;
+	}
+	/* by default a caller gets three quarters of the slots, a peer address a quarter */
+	if (!d.per_caller)
+		d.per_caller = (3 * d.max_jobs + 3) / 4;
+	if (!d.per_peer)
+		d.per_peer = (d.max_jobs + 3) / 4;
+	if (!d.first_byte_ms)
+		d.first_byte_ms = HSD_FIRST_BYTE_MS;
+	if (d.per_caller < 1 || d.per_peer < 1 || d.first_byte_ms < 1) {
+		fprintf(stderr, "--per-caller, --per-peer and --first-byte-timeout must be positive\n");
 		return 1;
 	}
 	if (hsd_user_lookup(user, &d.user, why, sizeof(why))) {
@@ -701,8 +772,9 @@ int main(int argc, char **argv)
 		ret = 1;
 		goto out;
 	}
-	log_msg("listening on %s, at most %d concurrent handshakes, timeout %d ms, PFS %s, "
-		"handshakes as %s%s", d.sock_path, d.max_jobs, d.timeout_ms,
+	log_msg("listening on %s, at most %d concurrent handshakes (%d per caller, %d per peer "
+		"address), timeout %d ms (first byte %d ms), PFS %s, handshakes as %s%s",
+		d.sock_path, d.max_jobs, d.per_caller, d.per_peer, d.timeout_ms, d.first_byte_ms,
 		d.pfs == ALTS_PFS_ON ? "on" : d.pfs == ALTS_PFS_OFF ? "off" : "required",
 		d.user.switch_ids ? d.user.name : "the daemon's user",
 		d.namespaces ? " in their own namespaces" : "");

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -95,4 +96,34 @@ int hsd_job_params(const struct hsd_minimums *m, unsigned int caller_protocols,
 			return -EACCES;		/* asked for one it may not have */
 	}
 	return p->n_rps ? 0 : -EACCES;
+}
+
+void hsd_peer_source(int fd, struct hsd_source *src)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+
+	memset(src, 0, sizeof(*src));
+	if (getpeername(fd, (struct sockaddr *)&ss, &len))
+		return;
+	if (ss.ss_family == AF_INET) {
+		const struct sockaddr_in *in = (const struct sockaddr_in *)&ss;
+
+		memcpy(src->addr, &in->sin_addr, 4);
+		src->known = true;
+	} else if (ss.ss_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)&ss;
+
+		/* an IPv4-mapped address counts as that IPv4 address; else its /64 */
+		if (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr))
+			memcpy(src->addr, in6->sin6_addr.s6_addr + 12, 4);
+		else
+			memcpy(src->addr, in6->sin6_addr.s6_addr, 8);
+		src->known = true;
+	}
+}
+
+bool hsd_same_source(const struct hsd_source *a, const struct hsd_source *b)
+{
+	return a->known && b->known && !memcmp(a->addr, b->addr, sizeof(a->addr));
 }

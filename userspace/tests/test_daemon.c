@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -1105,6 +1107,118 @@ static void daemon_minimums(T_STATE)
 	assert_int_equal(w.resp.status, ALTS_ERR_TIMEOUT);
 }
 
+/* A TCP connection to @lfd from @src (127.0.0.x); the server's end in *@srv. */
+static int tcp_from(int lfd, const char *src, int *srv)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t al = sizeof(a);
+	int c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	assert_true(c >= 0);
+	assert_int_equal(inet_pton(AF_INET, src, &a.sin_addr), 1);
+	assert_int_equal(bind(c, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(getsockname(lfd, (struct sockaddr *)&a, &al), 0);
+	assert_int_equal(connect(c, (struct sockaddr *)&a, sizeof(a)), 0);
+	*srv = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+	assert_true(*srv >= 0);
+	return c;
+}
+
+static bool busy(const struct call *c)
+{
+	return c->ret == 0 && c->resp.status == ALTS_ERR_INTERNAL && c->resp.errno_value == EAGAIN;
+}
+
+/*
+ * Silent peers cannot take every slot: each caller uid and each peer
+ * address has a share, and a server handshake whose peer sends nothing
+ * ends at the first-byte timeout.
+ */
+static void silent_peers_do_not_stall(T_STATE)
+{
+	static const char *const args[] = { "-j", "4", "--per-caller", "3", "--per-peer", "2",
+					     "--first-byte-timeout", "500", NULL };
+	struct sockaddr_in any = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct call hold[3], more, silent[6], c, s;
+	struct altshd_response r;
+	struct daemon xd;
+	int hsv[3][2], msv[2], csock[6], ssock[6], lfd, cl, sr, i, before, rejected = 0;
+	bool clean;
+
+	assert_int_equal(setup(), 0);
+	start_extra(&xd, "limits", args, false);
+	/* one caller (root) with three client handshakes nobody answers ... */
+	before = log_count(&xd, "client handshake started");
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, hsv[i]), 0);
+		call_init(&hold[i], &xd, hsv[i][1], ALTS_CLIENT);
+		hold[i].req.timeout_ms = 2500;
+		pthread_create(&hold[i].th, NULL, call_fn, &hold[i]);
+	}
+	for (i = 0; i < 300 && log_count(&xd, "client handshake started") < before + 3; i++)
+		usleep(10000);
+	assert_true(i < 300);
+	/* ... gets no fourth, while another uid still gets the free slot */
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, msv), 0);
+	call_init(&more, &xd, msv[1], ALTS_CLIENT);
+	call_fn(&more);
+	{
+		struct altshd_request req = { .role = ALTS_SERVER, .timeout_ms = 300 };
+
+		i = request_as(&xd, 65534, 65534, &req, &r);
+	}
+	for (sr = 0; sr < 3; sr++)
+		pthread_join(hold[sr].th, NULL);
+	for (sr = 0; sr < 3; sr++) {
+		close(hsv[sr][0]);
+		close(hsv[sr][1]);
+	}
+	close(msv[0]);
+	close(msv[1]);
+	assert_true(busy(&more));
+	assert_ran(i, &r);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(hold[i].resp.status, ALTS_ERR_TIMEOUT);
+
+	/* six silent TCP peers from 127.0.0.1, and a real one from 127.0.0.2 */
+	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(lfd >= 0);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&any, sizeof(any)), 0);
+	assert_int_equal(listen(lfd, 16), 0);
+	for (i = 0; i < 6; i++) {
+		csock[i] = tcp_from(lfd, "127.0.0.1", &ssock[i]);
+		call_init(&silent[i], &xd, ssock[i], ALTS_SERVER);
+		pthread_create(&silent[i].th, NULL, call_fn, &silent[i]);
+	}
+	cl = tcp_from(lfd, "127.0.0.2", &sr);
+	call_init(&c, &cd, cl, ALTS_CLIENT);
+	call_init(&s, &xd, sr, ALTS_SERVER);
+	/* less than the daemon's timeout: it must not wait for the silent ones */
+	c.req.timeout_ms = 2000;
+	pthread_create(&s.th, NULL, call_fn, &s);
+	pthread_create(&c.th, NULL, call_fn, &c);
+	pthread_join(c.th, NULL);
+	pthread_join(s.th, NULL);
+	for (i = 0; i < 6; i++) {
+		pthread_join(silent[i].th, NULL);
+		close(csock[i]);
+		close(ssock[i]);
+	}
+	close(cl);
+	close(sr);
+	close(lfd);
+	clean = stop(&xd);
+	assert_int_equal(c.resp.status, 0);
+	assert_int_equal(s.resp.status, 0);
+	for (i = 0; i < 6; i++) {
+		rejected += busy(&silent[i]);
+		assert_int_equal(silent[i].ret, 0);
+		assert_true(busy(&silent[i]) || silent[i].resp.status == ALTS_ERR_TIMEOUT);
+	}
+	assert_true(rejected >= 1);
+	assert_true(clean);
+}
+
 static void timeout_and_bound(T_STATE)
 {
 	struct call w[3], c, s;
@@ -1363,6 +1477,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(callers_builtin_policy),
 	cmocka_unit_test(callers_policy_file),
 	cmocka_unit_test(daemon_minimums),
+	cmocka_unit_test(silent_peers_do_not_stall),
 	cmocka_unit_test(bad_request),
 	cmocka_unit_test(extra_descriptors_closed),
 	cmocka_unit_test(reload_crl_and_inflight),
