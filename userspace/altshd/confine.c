@@ -3,11 +3,16 @@
  * What a handshake process gives up before it reads a byte from the peer:
  * the daemon's user (it becomes an unprivileged one, with no
  * supplementary groups), every capability (permitted, effective,
- * inheritable, ambient and the bounding set), and, where the kernel lets
- * an unprivileged user do so, the daemon's user, mount and network
- * namespaces. The descriptors it was given keep working: a socket belongs
- * to the namespace it was created in, not to its holder's. The seccomp
- * filter (sandbox.c) comes last.
+ * inheritable, ambient and the bounding set), and, where the kernel allows
+ * it, the daemon's user, mount and network namespaces. The descriptors it
+ * was given keep working: a socket belongs to the namespace it was created
+ * in, not to its holder's. The seccomp filter (sandbox.c) comes last.
+ *
+ * Making a network namespace costs more than a handshake, so a root
+ * daemon makes one network and one mount namespace at start, and each
+ * handshake process joins them (while still root) and then makes only its
+ * own user namespace, which is cheap. They hold nothing: no interface but
+ * a down loopback, and mounts that no longer propagate either way.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,7 +32,7 @@
 
 #include "hsd.h"
 
-#define NS_FLAGS	(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET)
+#include <sys/mount.h>
 
 int hsd_user_lookup(const char *name, struct hsd_user *u, char *err, size_t len)
 {
@@ -81,12 +86,39 @@ static int clear_caps(void)
 	return 0;
 }
 
-int hsd_confine(const struct hsd_user *u, bool *namespaces, char *err, size_t len)
+/* In a handshake process: leave the shared namespaces' descriptors behind. */
+static int join_shared(const struct hsd_ns *ns, char *err, size_t len)
 {
-	int ret;
+	int ret = 0;
 
+	if (ns->net >= 0 && setns(ns->net, CLONE_NEWNET))
+		ret = -errno;
+	if (!ret && ns->mnt >= 0 && setns(ns->mnt, CLONE_NEWNS))
+		ret = -errno;
+	if (ret)
+		snprintf(err, len, "joining the handshake namespaces: %s", strerror(-ret));
+	if (ns->net >= 0)
+		close(ns->net);
+	if (ns->mnt >= 0)
+		close(ns->mnt);
+	return ret;
+}
+
+int hsd_confine(const struct hsd_user *u, const struct hsd_ns *ns, bool *entered,
+		char *err, size_t len)
+{
+	int ret, flags = CLONE_NEWUSER;
+
+	*entered = false;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		return snprintf(err, len, "no_new_privs: %s", strerror(errno)), -errno;
+	if (ns->enabled && ns->net >= 0) {
+		ret = join_shared(ns, err, len);
+		if (ret)
+			return ret;
+	} else {
+		flags |= CLONE_NEWNS | CLONE_NEWNET;
+	}
 	if (u->switch_ids) {
 		/* while we still may (CAP_SETPCAP) */
 		ret = drop_bounding_set();
@@ -98,14 +130,14 @@ int hsd_confine(const struct hsd_user *u, bool *namespaces, char *err, size_t le
 		if (getuid() != u->uid || geteuid() != u->uid || getgid() != u->gid)
 			return snprintf(err, len, "still not %s", u->name), -EPERM;
 	}
-	if (*namespaces && unshare(NS_FLAGS)) {
+	if (ns->enabled && unshare(flags)) {
 		snprintf(err, len, "namespaces unavailable: %s", strerror(errno));
-		*namespaces = false;
-	} else if (*namespaces) {
-		/* the new user namespace grants a full set over the new ones: give it back */
+	} else if (ns->enabled) {
+		/* the new user namespace grants a full set over itself: give it back */
 		ret = drop_bounding_set();
 		if (ret)
 			return snprintf(err, len, "bounding set: %s", strerror(-ret)), ret;
+		*entered = true;
 	}
 	ret = clear_caps();
 	if (ret)
@@ -116,7 +148,63 @@ int hsd_confine(const struct hsd_user *u, bool *namespaces, char *err, size_t le
 	return 0;
 }
 
-bool hsd_namespaces_available(const struct hsd_user *u, char *err, size_t len)
+/* A root daemon: one network and one mount namespace for every handshake process. */
+static int make_shared(struct hsd_ns *ns, char *err, size_t len)
+{
+	int ready[2], ret = 0;
+	char path[64], c;
+	pid_t pid;
+
+	if (pipe2(ready, O_CLOEXEC))
+		return -errno;
+	pid = fork();
+	if (pid == 0) {
+		close(ready[0]);
+		if (unshare(CLONE_NEWNET | CLONE_NEWNS) ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+			_exit(1);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(1);
+		pause();	/* until the daemon holds both namespaces */
+		_exit(0);
+	}
+	close(ready[1]);
+	if (pid < 0) {
+		close(ready[0]);
+		return -errno;
+	}
+	if (read(ready[0], &c, 1) != 1) {
+		ret = -EPERM;
+		snprintf(err, len, "namespaces unavailable: cannot make a network namespace");
+	} else {
+		snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
+		ns->net = open(path, O_RDONLY | O_CLOEXEC);
+		snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)pid);
+		ns->mnt = open(path, O_RDONLY | O_CLOEXEC);
+		if (ns->net < 0 || ns->mnt < 0) {
+			ret = -errno;
+			snprintf(err, len, "namespaces unavailable: %s", strerror(errno));
+		}
+	}
+	close(ready[0]);
+	kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+	return ret;
+}
+
+void hsd_ns_release(struct hsd_ns *ns)
+{
+	if (ns->net >= 0)
+		close(ns->net);
+	if (ns->mnt >= 0)
+		close(ns->mnt);
+	ns->net = ns->mnt = -1;
+	ns->enabled = false;
+}
+
+/* Runs a handshake process's confinement in a throwaway child: does it get its namespaces? */
+static bool probe(const struct hsd_user *u, const struct hsd_ns *ns, char *err, size_t len)
 {
 	int pipefd[2], st;
 	ssize_t n;
@@ -127,14 +215,14 @@ bool hsd_namespaces_available(const struct hsd_user *u, char *err, size_t len)
 	pid = fork();
 	if (pid == 0) {
 		char m[128] = "";
-		bool ns = true;
+		bool entered;
 		int e;
 
 		close(pipefd[0]);
-		e = hsd_confine(u, &ns, m, sizeof(m));
+		e = hsd_confine(u, ns, &entered, m, sizeof(m));
 		if (write(pipefd[1], m, strlen(m)) < 0)
 			e = -EIO;
-		_exit(e || !ns ? 1 : 0);
+		_exit(e || !entered ? 1 : 0);
 	}
 	close(pipefd[1]);
 	if (pid < 0) {
@@ -147,4 +235,20 @@ bool hsd_namespaces_available(const struct hsd_user *u, char *err, size_t len)
 	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
 		;
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+void hsd_ns_prepare(const struct hsd_user *u, struct hsd_ns *ns, char *err, size_t len)
+{
+	ns->net = ns->mnt = -1;
+	ns->enabled = true;
+	err[0] = 0;
+	if (u->switch_ids && make_shared(ns, err, len)) {
+		hsd_ns_release(ns);
+		return;
+	}
+	if (!probe(u, ns, err, len)) {
+		hsd_ns_release(ns);
+		if (!err[0])
+			snprintf(err, len, "namespaces unavailable");
+	}
 }

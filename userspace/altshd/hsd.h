@@ -77,15 +77,27 @@ struct hsd_user {
 /* @name NULL: the default. 0, or -errno with a reason in @err. */
 int hsd_user_lookup(const char *name, struct hsd_user *u, char *err, size_t len);
 
+/* The namespaces handshake processes run in. */
+struct hsd_ns {
+	bool enabled;		/* they get namespaces of their own */
+	int net, mnt;		/* made once by a root daemon and joined by each; else -1 */
+};
+
+/*
+ * At start: makes the shared namespaces (a root daemon) and checks that a
+ * handshake process gets its namespaces; if not, ns->enabled is false and
+ * @err says why.
+ */
+void hsd_ns_prepare(const struct hsd_user *u, struct hsd_ns *ns, char *err, size_t len);
+void hsd_ns_release(struct hsd_ns *ns);
+
 /*
  * In a handshake process, before anything else: become @u, drop every
  * capability, and enter new user, mount and network namespaces if
- * *@namespaces (cleared, with the reason in @err, if the kernel refuses).
+ * @ns->enabled (*@entered tells whether it did; if not, @err says why).
  * 0, or -errno with the reason in @err: the process must not go on then.
  */
-int hsd_confine(const struct hsd_user *u, bool *namespaces, char *err, size_t len);
-
-/* Whether a handshake process can get its own namespaces here (run once, forks). */
-bool hsd_namespaces_available(const struct hsd_user *u, char *err, size_t len);
+int hsd_confine(const struct hsd_user *u, const struct hsd_ns *ns, bool *entered,
+		char *err, size_t len);
 
 #endif /* KALTS_ALTSHD_HSD_H */

@@ -80,7 +80,7 @@ struct hsd {
 	struct alts_server_store store_ops;
 	bool offer_server_tickets;
 	struct hsd_user user;		/* handshake processes run as this user */
-	bool namespaces;		/* and in their own namespaces */
+	struct hsd_ns ns;		/* and in their own namespaces */
 	int listen_fd, sig_fd, ino_fd;
 	size_t n_jobs;
 	struct job jobs[ALTSHD_MAX_JOBS];
@@ -227,7 +227,7 @@ run_job(struct hsd *d, int conn, int fd, Kalts__Hsd__HandshakeRequest *req,
 	struct alts_hs_config cfg = { 0 };
 	struct alts_hs_result *res = OPENSSL_zalloc(sizeof(*res));
 	struct altshd_response *out = OPENSSL_zalloc(sizeof(*out));
-	bool namespaces = d->namespaces;
+	bool entered;
 	char why[160] = "";
 	int err;
 
@@ -235,7 +235,7 @@ run_job(struct hsd *d, int conn, int fd, Kalts__Hsd__HandshakeRequest *req,
 	if (!res || !out)
 		_exit(1);
 	/* the parent kills this process at its deadline (plus a grace period) */
-	err = hsd_confine(&d->user, &namespaces, why, sizeof(why));
+	err = hsd_confine(&d->user, &d->ns, &entered, why, sizeof(why));
 	if (err) {
 		log_msg("refusing to run a handshake unconfined: %s", why);
 		out->status = ALTS_ERR_INTERNAL;
@@ -243,7 +243,7 @@ run_job(struct hsd *d, int conn, int fd, Kalts__Hsd__HandshakeRequest *req,
 		send_response(conn, out);
 		_exit(1);
 	}
-	if (d->namespaces && !namespaces)
+	if (d->ns.enabled && !entered)
 		log_msg("%s", why);
 	err = altshd_sandbox();
 	if (err) {
@@ -678,7 +678,7 @@ int main(int argc, char **argv)
 	struct hsd d = { .confdir = ALTSHD_CONFDIR, .sock_path = ALTSHD_SOCKET, .sock_mode = 0666,
 			 .max_jobs = 16, .timeout_ms = ALTS_HS_TIMEOUT_MS, .pfs = ALTS_PFS_ON,
 			 .protocols = (1u << ALTS_RP_GCM_AES128) | (1u << ALTS_RP_GCM_AES128_REKEY),
-			 .ino_fd = -1 };
+			 .ino_fd = -1, .ns = { .net = -1, .mnt = -1 } };
 	const char *user = NULL;
 	char why[256] = "";
 	sigset_t mask;
@@ -763,10 +763,9 @@ int main(int argc, char **argv)
 	alts_shared_store_ops(d.store, &d.store_ops);
 	if (!d.user.switch_ids)
 		log_msg("not running as root: handshake processes keep uid %d", (int)getuid());
-	d.namespaces = hsd_namespaces_available(&d.user, why, sizeof(why));
-	if (!d.namespaces)
-		log_msg("%s: handshake processes share the daemon's namespaces",
-			why[0] ? why : "namespaces unavailable");
+	hsd_ns_prepare(&d.user, &d.ns, why, sizeof(why));
+	if (!d.ns.enabled)
+		log_msg("%s: handshake processes share the daemon's namespaces", why);
 	if ((ret = hsd_listen(d.sock_path, d.sock_mode, &d.listen_fd))) {
 		fprintf(stderr, "%s: %s\n", d.sock_path, strerror(-ret));
 		ret = 1;
@@ -777,7 +776,7 @@ int main(int argc, char **argv)
 		d.sock_path, d.max_jobs, d.per_caller, d.per_peer, d.timeout_ms, d.first_byte_ms,
 		d.pfs == ALTS_PFS_ON ? "on" : d.pfs == ALTS_PFS_OFF ? "off" : "required",
 		d.user.switch_ids ? d.user.name : "the daemon's user",
-		d.namespaces ? " in their own namespaces" : "");
+		d.ns.enabled ? " in their own namespaces" : "");
 	loop(&d);
 	ret = 0;
 	unlink(d.sock_path);
@@ -787,6 +786,7 @@ out:
 		close(d.pending[i].fd);
 	alts_creds_free(d.creds);
 	callers_free(d.callers);
+	hsd_ns_release(&d.ns);
 	alts_ticket_cache_free(d.tickets);
 	alts_replay_cache_free(d.replay);
 	alts_shared_store_free(d.store);
