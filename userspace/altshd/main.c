@@ -6,12 +6,14 @@
  *
  * Every handshake runs in its own forked process: a malformed or stalling
  * peer can only take down or delay its own handshake, the process has a
- * hard deadline (the parent kills it), and it works on a snapshot of the credentials, so a
- * reload (SIGHUP or a change in the configuration directory) never
- * disturbs handshakes in flight. Handshake processes run under a seccomp
- * allow-list (sandbox.c), or not at all. The parent only accepts, forks, reaps and
- * keeps the client ticket cache; the number of concurrent handshakes is
- * bounded by not accepting while all slots are busy.
+ * hard deadline (the parent kills it), and it works on a snapshot of the
+ * credentials, so a reload (SIGHUP or a change in the configuration
+ * directory) never disturbs handshakes in flight. Handshake processes run
+ * as an unprivileged user in their own namespaces (confine.c) under a
+ * seccomp allow-list (sandbox.c), or not at all. The parent only accepts,
+ * checks the caller (callers.c), forks, reaps and keeps the client ticket
+ * cache; the number of concurrent handshakes is bounded by not accepting
+ * while all slots are busy, and each caller and peer address gets a share.
  */
 #include <errno.h>
 #include <fcntl.h>
