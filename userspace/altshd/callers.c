@@ -114,6 +114,14 @@ static const char *parse_who(struct caller_rule *r, const char *s)
 	return NULL;
 }
 
+/* A comma-separated list without empty elements (strtok would skip them). */
+static bool list_ok(const char *s)
+{
+	size_t l = strlen(s);
+
+	return l && s[0] != ',' && s[l - 1] != ',' && !strstr(s, ",,");
+}
+
 static const char *parse_roles(struct caller_rule *r, char *s)
 {
 	char *save, *t;
@@ -121,6 +129,8 @@ static const char *parse_roles(struct caller_rule *r, char *s)
 	r->roles = 0;
 	if (!strcmp(s, "none"))
 		return NULL;
+	if (!list_ok(s))
+		return "empty role";
 	for (t = strtok_r(s, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		if (!strcmp(t, "client"))
 			r->roles |= 1u << ALTS_CLIENT;
@@ -141,6 +151,8 @@ static const char *parse_protocols(struct caller_rule *r, char *s)
 		r->protocols = ALL_PROTOCOLS;
 		return NULL;
 	}
+	if (!list_ok(s))
+		return "empty record protocol";
 	for (t = strtok_r(s, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		enum alts_rp rp = alts_rp_from_name(t);
 
@@ -156,7 +168,7 @@ static const char *parse_patterns(const char *s)
 	size_t n = 0;
 	const char *p;
 
-	if (!*s || *s == ',' || s[strlen(s) - 1] == ',' || strstr(s, ",,"))
+	if (!list_ok(s))
 		return "empty identity pattern";
 	for (p = s; *p; p++) {
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)

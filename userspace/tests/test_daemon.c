@@ -36,6 +36,7 @@
 #include <linux/seccomp.h>
 
 #include "altshd.h"
+#include "callers.h"
 #include "altshd.pb-c.h"
 #include "kdf.h"
 #include "tests.h"
@@ -921,6 +922,100 @@ static void assert_ran(int ret, const struct altshd_response *r)
 	assert_int_equal(r->key_len, 0);
 }
 
+static const char *load_text(const char *text, struct callers **c, char *err, size_t len)
+{
+	char path[256];
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/callers-unit", top);
+	write_conf(top, "callers-unit", text, strlen(text), 0644);
+	ret = callers_load(c, path, err, len);
+	unlink(path);
+	return ret ? err : NULL;
+}
+
+/* The caller policy's parser and decision, without a daemon. */
+static void callers_parse_and_decide(T_STATE)
+{
+	static const char *const bad[] = {
+		"uid:x client * * * install\n", "uid:-1 client * * * install\n",
+		"pid:3 client * * * install\n", "user:no-such-user-kalts client * * * install\n",
+		"* clients * * * install\n", "* client,,server * * * install\n",
+		"* client * * ALTSRP_NONE install\n", "* client * * * maybe\n",
+		"* client * * *\n", "* client * * * install extra\n", "* client , * * install\n",
+		"* client * a,,b * install\n",
+	};
+	static const char *const one[] = { "a@x" }, *const two[] = { "a@x", "b@y" };
+	static const enum alts_rp gcm = ALTS_RP_GCM_AES128, gmac = ALTS_RP_GMAC_128;
+	struct caller_request req = { .role = ALTS_CLIENT, .local_identity = "me@x" };
+	struct caller_decision dec;
+	struct callers *c;
+	char err[256];
+	size_t i;
+
+	assert_int_equal(setup(), 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = 0;
+		if (!load_text(bad[i], &c, err, sizeof(err))) {
+			callers_free(c);
+			fail_msg("accepted: %s", bad[i]);
+		}
+		assert_non_null(strstr(err, ":1: "));
+	}
+	assert_null(load_text("# only a comment\n\n   \n", &c, err, sizeof(err)));
+	callers_decide(c, 0, 0, &req, &dec);
+	assert_false(dec.allowed);		/* no rule: nobody */
+	callers_free(c);
+	assert_null(load_text("user:nobody server me@* a@*,b@y " ALTS_RPN_GCM_AES128 " install\n"
+			      "gid:7 client,server * * * return  # trailing comment\n",
+			      &c, err, sizeof(err)));
+	assert_int_equal(c->n_rules, 2);
+	req.role = ALTS_SERVER;
+	req.targets = two;
+	req.n_targets = 2;
+	callers_decide(c, 65534, 7, &req, &dec);	/* the uid rule comes first */
+	assert_true(dec.allowed);
+	assert_int_equal(dec.line, 1);
+	assert_int_equal(dec.protocols, 1u << ALTS_RP_GCM_AES128);
+	req.protocols = &gmac;
+	req.n_protocols = 1;
+	callers_decide(c, 65534, 7, &req, &dec);
+	assert_false(dec.allowed);
+	req.protocols = &gcm;
+	req.local_identity = "other@x";
+	callers_decide(c, 65534, 7, &req, &dec);
+	assert_false(dec.allowed);
+	req.local_identity = "me@x";
+	req.n_targets = 0;			/* any peer: needs a bare '*' */
+	callers_decide(c, 65534, 7, &req, &dec);
+	assert_false(dec.allowed);
+	callers_decide(c, 1, 7, &req, &dec);
+	assert_true(dec.allowed);
+	assert_int_equal(dec.line, 2);
+	req.targets = one;
+	req.n_targets = 1;
+	req.return_key = true;
+	callers_decide(c, 65534, 7, &req, &dec);
+	assert_false(dec.allowed);
+	callers_decide(c, 1, 7, &req, &dec);
+	assert_true(dec.allowed);
+	callers_decide(c, 1, 8, &req, &dec);
+	assert_false(dec.allowed);
+	callers_free(c);
+	/* a symlink is not followed */
+	{
+		char link[256], real[256];
+
+		snprintf(real, sizeof(real), "%s/callers-real", top);
+		snprintf(link, sizeof(link), "%s/callers-link", top);
+		write_conf(top, "callers-real", "* client * * * return\n", 22, 0644);
+		assert_int_equal(symlink(real, link), 0);
+		assert_int_not_equal(callers_load(&c, link, err, sizeof(err)), 0);
+		unlink(link);
+		unlink(real);
+	}
+}
+
 /* Without a callers file: anyone may run handshakes, only root gets keys back. */
 static void callers_builtin_policy(T_STATE)
 {
@@ -1474,6 +1569,7 @@ static const struct CMUnitTest tests[] = {
 	cmocka_unit_test(sandbox_allows_handshake),
 	cmocka_unit_test(no_sandbox_no_handshake),
 	cmocka_unit_test(timeout_and_bound),
+	cmocka_unit_test(callers_parse_and_decide),
 	cmocka_unit_test(callers_builtin_policy),
 	cmocka_unit_test(callers_policy_file),
 	cmocka_unit_test(daemon_minimums),
