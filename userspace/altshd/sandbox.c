@@ -38,7 +38,7 @@
 static const unsigned int allowed[] = {
 	/* I/O on descriptors already held */
 	__NR_read, __NR_write, __NR_readv, __NR_writev, __NR_recvfrom, __NR_sendto,
-	__NR_recvmsg, __NR_sendmsg, __NR_ppoll, __NR_close, __NR_fstat, __NR_newfstatat,
+	__NR_recvmsg, __NR_sendmsg, __NR_ppoll, __NR_close,
 	/* installing the keys; reading the peer's address */
 	__NR_setsockopt, __NR_getsockopt, __NR_getsockname, __NR_getpeername,
 	/* memory (mmap and mprotect without PROT_EXEC, below) */
