@@ -711,9 +711,11 @@ static void sandbox_denies(T_STATE)
 {
 	static struct open_how how = { .flags = O_RDONLY };
 	static struct io_uring_params up;
+	static struct stat sb;
 	const struct call_args calls[] = {
 		{ __NR_openat2, { AT_FDCWD, (long)"/etc/passwd", (long)&how, sizeof(how) } },
 		{ __NR_openat, { AT_FDCWD, (long)"/etc/passwd", O_RDONLY } },
+		{ __NR_newfstatat, { AT_FDCWD, (long)"/etc/passwd", (long)&sb, 0 } },
 		{ __NR_io_uring_setup, { 4, (long)&up } },
 		{ __NR_clone, { SIGCHLD } },
 #ifdef __NR_fork
