@@ -262,11 +262,14 @@ TEST_F(keyless, unknown_optname)
 	socklen_t len = sizeof(ci);
 
 	alts_info_init(&ci, ALTSRP_GCM_AES128, ALTS_SIDE_CLIENT, 0, 0);
-	EXPECT_EQ(setsockopt(self->fd, SOL_ALTS, 3, &ci, sizeof(ci)), -1);
+	EXPECT_EQ(setsockopt(self->fd, SOL_ALTS, ALTS_HANDSHAKE_CLAIM + 1, &ci, sizeof(ci)), -1);
 	EXPECT_EQ(errno, ENOPROTOOPT);
 	EXPECT_EQ(setsockopt(self->fd, SOL_ALTS, 0, &ci, sizeof(ci)), -1);
 	EXPECT_EQ(errno, ENOPROTOOPT);
-	EXPECT_EQ(getsockopt(self->fd, SOL_ALTS, 3, &ci, &len), -1);
+	EXPECT_EQ(getsockopt(self->fd, SOL_ALTS, ALTS_HANDSHAKE_CLAIM + 1, &ci, &len), -1);
+	EXPECT_EQ(errno, ENOPROTOOPT);
+	/* set-only options have nothing to read */
+	EXPECT_EQ(getsockopt(self->fd, SOL_ALTS, ALTS_HANDSHAKE_CLAIM, &ci, &len), -1);
 	EXPECT_EQ(errno, ENOPROTOOPT);
 	/* TCP options still reach TCP */
 	{
