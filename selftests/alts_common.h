@@ -35,6 +35,80 @@
 
 #include <linux/alts.h>
 
+#include "kselftest.h"
+
+#define ALTS_STAT_PATH		"/proc/net/alts_stat"
+
+/*
+ * After every test, once the test's process has exited, the harness checks
+ * that the live-object counters of /proc/net/alts_stat are back to 0
+ * (sockets are closed synchronously, so they normally are at once; a
+ * process that still holds a socket is given 10 s). A missing counter line
+ * or any other value fails the test that just ran.
+ */
+static inline bool alts_stat_curr_zero(void)
+{
+	static const char *const names[] = {
+		"CurrCtx", "CurrTx", "CurrRx", "CurrFrameBufs",
+	};
+	unsigned long long val[4];
+	bool seen[4], busy;
+	int tries, i;
+
+	for (tries = 0; tries < 100; tries++) {
+		char name[64];
+		unsigned long long v;
+		FILE *f = fopen(ALTS_STAT_PATH, "r");
+
+		memset(seen, 0, sizeof(seen));
+		if (!f) {
+			ksft_print_msg("%s: %s\n", ALTS_STAT_PATH,
+				       strerror(errno));
+			return false;
+		}
+		while (fscanf(f, "%63s %llu", name, &v) == 2)
+			for (i = 0; i < 4; i++)
+				if (!strcmp(name, names[i])) {
+					seen[i] = true;
+					val[i] = v;
+				}
+		fclose(f);
+		busy = false;
+		for (i = 0; i < 4; i++) {
+			if (!seen[i]) {
+				ksft_print_msg("%s: no %s line\n",
+					       ALTS_STAT_PATH, names[i]);
+				return false;
+			}
+			busy |= val[i] != 0;
+		}
+		if (!busy)
+			return true;
+		usleep(100 * 1000);
+	}
+	for (i = 0; i < 4; i++)
+		if (val[i])
+			ksft_print_msg("%s: %s %llu after the test\n",
+				       ALTS_STAT_PATH, names[i], val[i]);
+	return false;
+}
+
+/*
+ * The harness reports each test through ksft_test_result(t->passed, ...),
+ * in the parent once the test's process is gone: the counters are checked
+ * there, and a test that leaves live objects behind is reported and
+ * counted as failed.
+ */
+#undef ksft_test_result
+#define ksft_test_result(passed, fmt, ...) do {				\
+	if (!alts_stat_curr_zero())					\
+		(passed) = 0;						\
+	if (passed)							\
+		ksft_test_result_pass(fmt, ##__VA_ARGS__);		\
+	else								\
+		ksft_test_result_fail(fmt, ##__VA_ARGS__);		\
+} while (0)
+
 #include "kselftest_harness.h"
 
 #ifndef TCP_ULP

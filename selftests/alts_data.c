@@ -6,6 +6,7 @@
  * fixture: TX keys on the client, RX keys on the server. Many processes
  * on one socket are in alts_multiproc.
  */
+#include <pthread.h>
 #include <sys/sendfile.h>
 #include <sys/uio.h>
 
@@ -1124,15 +1125,70 @@ TEST_F(alts, shutdown)
 	EXPECT_EQ(recv(self->cfd, buf, send_len, 0), 0);
 }
 
+/*
+ * Read from @fd until end of stream, an error or @max bytes; the bytes must
+ * follow the pattern from offset 0 with @seed. Returns the bytes read and
+ * stores in *end 0 for a clean end of stream or -errno.
+ */
+static size_t drain_pattern(int fd, size_t max, uint8_t seed, int *end,
+			    bool *content_ok)
+{
+	static char buf[65536];
+	size_t got = 0;
+
+	*content_ok = true;
+	for (;;) {
+		size_t want = max - got < sizeof(buf) ? max - got : sizeof(buf);
+		ssize_t n;
+
+		if (!want)
+			want = 1;	/* anything past @max is an error */
+		n = recv(fd, buf, want, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			*end = n < 0 ? -errno : 0;
+			return got;
+		}
+		if (got + n > max || !check_pattern(buf, n, got, seed))
+			*content_ok = false;
+		got += n;
+	}
+}
+
+/* shutdown(SHUT_RDWR) seals and sends an open MSG_MORE frame first. */
 TEST_F(alts, shutdown_unsent)
 {
-	char const *test_str = "test_read";
-	int send_len = 10;
+	char buf[16];
 
-	EXPECT_EQ(send(self->fd, test_str, send_len, MSG_MORE), send_len);
+	EXPECT_EQ(send(self->fd, "test_read", 10, MSG_MORE), 10);
 
 	EXPECT_EQ(shutdown(self->fd, SHUT_RDWR), 0);
+	EXPECT_EQ(recv(self->cfd, buf, sizeof(buf), MSG_WAITALL), 10);
+	EXPECT_EQ(memcmp(buf, "test_read", 10), 0);
+	EXPECT_EQ(recv(self->cfd, buf, sizeof(buf), 0), 0);
 	EXPECT_EQ(shutdown(self->cfd, SHUT_RDWR), 0);
+}
+
+/* So does shutdown(SHUT_WR), and the socket still receives. */
+TEST_F(alts, shutdown_wr_unsent)
+{
+	char buf[PAYLOAD_MAX + 100];
+
+	fill_pattern(buf, sizeof(buf), 0, 11);
+	EXPECT_EQ(send(self->fd, buf, PAYLOAD_MAX, MSG_MORE), PAYLOAD_MAX);
+	EXPECT_EQ(send(self->fd, buf + PAYLOAD_MAX, 100, MSG_MORE), 100);
+	EXPECT_EQ(shutdown(self->fd, SHUT_WR), 0);
+
+	memset(buf, 0, sizeof(buf));
+	EXPECT_EQ(recv(self->cfd, buf, sizeof(buf), MSG_WAITALL),
+		  (ssize_t)sizeof(buf));
+	EXPECT_TRUE(check_pattern(buf, sizeof(buf), 0, 11));
+	EXPECT_EQ(recv(self->cfd, buf, sizeof(buf), 0), 0);
+	/* the other direction (plain in this fixture) is still open */
+	EXPECT_EQ(send(self->cfd, "back", 4, 0), 4);
+	EXPECT_EQ(recv(self->fd, buf, 4, MSG_WAITALL), 4);
+	EXPECT_EQ(memcmp(buf, "back", 4), 0);
 }
 
 /* After SHUT_WR, sending fails with EPIPE and the peer reads what was sent. */
@@ -1262,8 +1318,10 @@ TEST_F(alts, msg_oob)
 	EXPECT_EQ(errno, EOPNOTSUPP);
 }
 
-/* Closing with unread frames and an unsent MSG_MORE frame is clean. */
-TEST_F(alts, close_with_data)
+/* Closing with unread frames on the receiver and an open MSG_MORE frame
+ * on the sender is clean (the counters are checked after the test).
+ */
+TEST_F(alts, close_with_unread)
 {
 	char buf[PAYLOAD_MAX];
 
@@ -1274,6 +1332,119 @@ TEST_F(alts, close_with_data)
 	EXPECT_EQ(close(self->cfd), 0);
 	EXPECT_EQ(close(self->fd), 0);
 	self->fd = self->cfd = -1;
+}
+
+/* close() seals and sends an open MSG_MORE frame: the peer reads every
+ * byte, then a clean end of stream.
+ */
+TEST_F(alts, close_with_data)
+{
+	size_t len = PAYLOAD_MAX + 100;
+	char buf[PAYLOAD_MAX + 100];
+	bool content_ok;
+	int end = 1;
+
+	fill_pattern(buf, len, 0, 12);
+	EXPECT_EQ(send(self->fd, buf, PAYLOAD_MAX, 0), PAYLOAD_MAX);
+	EXPECT_EQ(send(self->fd, buf + PAYLOAD_MAX, 100, MSG_MORE), 100);
+	EXPECT_EQ(close(self->fd), 0);
+	self->fd = -1;
+
+	EXPECT_EQ(drain_pattern(self->cfd, len, 12, &end, &content_ok), len);
+	EXPECT_TRUE(content_ok);
+	EXPECT_EQ(end, 0);
+}
+
+/*
+ * Fill the path from @fd (non-blocking while filling) to a peer that does
+ * not read, until a send takes nothing: the last frame is then only partly
+ * in TCP's queue. Returns the bytes the sends took (pattern, @seed).
+ */
+static size_t fill_until_blocked(int fd, uint8_t seed)
+{
+	static char buf[PAYLOAD_MAX];
+	size_t sent = 0;
+
+	for (;;) {
+		ssize_t n;
+
+		fill_pattern(buf, sizeof(buf), sent, seed);
+		n = send(fd, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0)
+			return errno == EAGAIN ? sent : 0;
+		sent += n;
+	}
+}
+
+static void small_buffers(int fd, int cfd)
+{
+	int size = 8192;
+
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	setsockopt(cfd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+}
+
+static void *close_thread(void *arg)
+{
+	int *fd = arg;
+
+	*fd = close(*fd) ? -errno : 0;
+	return NULL;
+}
+
+/* close() waits for buffer space as a blocking send does: a peer that
+ * starts reading only later still receives every byte and a clean end.
+ * (A thread closes, so that the descriptor has one reference only.)
+ */
+TEST_F(alts, close_waits_for_room)
+{
+	bool content_ok;
+	size_t sent, got;
+	int end = 1, closed;
+	pthread_t t;
+
+	small_buffers(self->fd, self->cfd);
+	sent = fill_until_blocked(self->fd, 13);
+	ASSERT_GT(sent, 0);
+
+	closed = self->fd;
+	self->fd = -1;
+	ASSERT_EQ(pthread_create(&t, NULL, close_thread, &closed), 0);
+	usleep(200 * 1000);	/* let close() start waiting */
+	got = drain_pattern(self->cfd, sent, 13, &end, &content_ok);
+	EXPECT_EQ(pthread_join(t, NULL), 0);
+	EXPECT_EQ(closed, 0);
+	EXPECT_EQ(got, sent);
+	EXPECT_TRUE(content_ok);
+	EXPECT_EQ(end, 0);
+}
+
+/* The wait of close() is bounded by SO_SNDTIMEO: close() returns while the
+ * peer still reads nothing, and the frame it could not send is lost; what
+ * the peer reads before the end is what was sent, in order.
+ */
+TEST_F(alts, close_sndtimeo)
+{
+	struct timeval tv = { .tv_sec = 0, .tv_usec = 300 * 1000 };
+	bool content_ok;
+	size_t sent, got;
+	int end = 1;
+
+	small_buffers(self->fd, self->cfd);
+	ASSERT_EQ(setsockopt(self->fd, SOL_SOCKET, SO_SNDTIMEO, &tv,
+			     sizeof(tv)), 0);
+	sent = fill_until_blocked(self->fd, 14);
+	ASSERT_GT(sent, 0);
+
+	/* a close() that ignored SO_SNDTIMEO would wait for the peer for
+	 * ever, and the test would end by its timeout
+	 */
+	EXPECT_EQ(close(self->fd), 0);
+	self->fd = -1;
+
+	got = drain_pattern(self->cfd, sent, 14, &end, &content_ok);
+	EXPECT_LT(got, sent);
+	EXPECT_TRUE(content_ok);
 }
 
 TEST_HARNESS_MAIN

@@ -6,8 +6,8 @@
 # Usage: selftests/run_vm.sh [--kernel stock|debug] [--module PATH]
 #                            [--bin-dir DIR] [-j N] [NAME...]
 #
-# NAME defaults to every suite (alts_basic alts_data alts_multiproc
-# alts_err alts_interop alts_fuzz). The module defaults to
+# NAME defaults to every suite listed in selftests/suites; a suite whose
+# binary is missing fails. The module defaults to
 # build/<kernel>/alts.ko and the binaries to build/selftests (make -C
 # selftests). Prints each VM's verdict line and exits 1 if any suite
 # failed (a skipped test counts as failed).
@@ -34,7 +34,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ ${#SUITES[@]} -gt 0 ] ||
-	SUITES=(alts_basic alts_data alts_multiproc alts_err alts_interop alts_fuzz)
+	mapfile -t SUITES < <(sed -e 's/#.*//' -e 's/[[:space:]]//g' -e '/^$/d' "$HERE/suites")
 MODULE=${MODULE:-$REPO/build/$KERNEL/alts.ko}
 [ -f "$MODULE" ] || { echo "run_vm.sh: no module at $MODULE" >&2; exit 2; }
 

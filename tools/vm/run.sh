@@ -212,7 +212,7 @@ judge_summary() {
 	fi
 	[ "$v" = 0 ] || REASONS+=("job exit=$v")
 	v=$(summary_field "$summary" stats)
-	[ "$v" = ok ] || REASONS+=("alts_stat Curr* not zero or missing")
+	[ "$v" = ok ] || REASONS+=("alts_stat Curr* lines not all 0 or missing")
 	v=$(summary_field "$summary" rmmod)
 	[ "$v" = ok ] || REASONS+=("rmmod alts failed")
 	v=$(summary_field "$summary" kmemleak)
@@ -286,6 +286,14 @@ judge() {
 		esac
 	else
 		with_summary=1
+		# /init reboots once it has written the summary, which ends
+		# QEMU with status 0 (-no-reboot); anything else (a timeout
+		# while dumping the log or rebooting, a QEMU error) fails.
+		case "$qemu_rc" in
+		0) ;;
+		124|137) REASONS+=("timeout after ${TIMEOUT}s, after the summary") ;;
+		*) REASONS+=("qemu exited $qemu_rc after the summary: $(head -n1 "$dir/qemu.log")") ;;
+		esac
 		grep -q '^# kalts-vm: end of kernel log' "$dir/kmsg.txt" ||
 			REASONS+=("kernel log dump incomplete")
 		judge_summary "$summary" || setup_failed=1

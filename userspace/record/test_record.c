@@ -49,22 +49,77 @@ static struct bytes framing_key, framing_rekey_key;
 static struct bytes r_frame_text;	/* "R2 as the first client frame" */
 static char r_frame_name[16];
 
-static int n_pass, n_fail;
+/*
+ * The output is TAP: one test case per vector or behaviour, each holding
+ * the individual checks as an indented subtest. "N passed, N failed" counts
+ * test cases; a case with a failed check, or with no check at all, fails.
+ */
+static int n_pass, n_fail;		/* test cases */
+static int n_checks;			/* checks, across all cases */
+static char case_name[160];
+static int case_checks, case_failed;
+static bool in_case;
 
-static void check(bool ok, const char *fmt, ...)
+static void case_begin(const char *fmt, ...)
 {
 	va_list ap;
 
+	va_start(ap, fmt);
+	vsnprintf(case_name, sizeof(case_name), fmt, ap);
+	va_end(ap);
+	case_checks = case_failed = 0;
+	in_case = true;
+	printf("# Subtest: %s\n", case_name);
+}
+
+static void case_end(void)
+{
+	bool ok = case_checks > 0 && !case_failed;
+
+	in_case = false;
 	if (ok)
 		n_pass++;
 	else
 		n_fail++;
-	printf("%s %d - ", ok ? "ok" : "not ok", n_pass + n_fail);
+	printf("    1..%d\n", case_checks);
+	if (ok)
+		printf("ok %d - %s (%d checks)\n", n_pass + n_fail, case_name,
+		       case_checks);
+	else if (!case_checks)
+		printf("not ok %d - %s (no check ran)\n", n_pass + n_fail,
+		       case_name);
+	else
+		printf("not ok %d - %s (%d of %d checks failed)\n",
+		       n_pass + n_fail, case_name, case_failed, case_checks);
+}
+
+/* One check inside the current case. */
+static void check(bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!in_case) {
+		fprintf(stderr, "test_record: a check outside a test case\n");
+		exit(2);
+	}
+	case_checks++;
+	n_checks++;
+	if (!ok)
+		case_failed++;
+	printf("    %s %d - ", ok ? "ok" : "not ok", case_checks);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
 	putchar('\n');
 }
+
+/* A case made of one check. */
+#define check_case(ok, ...)			\
+	do {					\
+		case_begin(__VA_ARGS__);	\
+		check(ok, __VA_ARGS__);		\
+		case_end();			\
+	} while (0)
 
 static void diag(const char *fmt, ...)
 {
@@ -570,9 +625,12 @@ static void test_section1(void)
 
 		shape = v->key.len == 16 && v->nonce.len == 12 &&
 			v->ct.len == v->pt.len && v->tag.len == 16;
+		case_begin("section 1, %s", v->name);
 		check(shape, "%s: vector well formed", v->name);
-		if (!shape)
+		if (!shape) {
+			case_end();
 			continue;
+		}
 		want = expected_frame(v->ct.p, v->ct.len, v->tag.p,
 				      v->tag.len, &wlen);
 		if (v->has_frame)
@@ -591,6 +649,7 @@ static void test_section1(void)
 		v->aad.len = 0;
 		raw_checks(v, ALTSRP_GCM_AES128);
 		free(want);
+		case_end();
 	}
 }
 
@@ -604,13 +663,18 @@ static void test_section2(void)
 		uint8_t *want;
 		size_t wlen;
 
+		case_begin("section 2, %s", v->name);
 		check(vec_shape_ok(v, 44, 44), "%s: vector well formed",
 		      v->name);
-		if (!vec_shape_ok(v, 44, 44))
+		if (!vec_shape_ok(v, 44, 44)) {
+			case_end();
 			continue;
+		}
 		raw_checks(v, ALTSRP_GCM_AES128_REKEY);
-		if (v->aad.len)
+		if (v->aad.len) {
+			case_end();
 			continue;
+		}
 		want = expected_frame(v->ct.p, v->ct.len, NULL, 0, &wlen);
 		frame_roundtrip(v->name, ALTSRP_GCM_AES128_REKEY, &v->key,
 				v->nonce.p, &v->pt, want, wlen);
@@ -624,10 +688,12 @@ static void test_section2(void)
 			r_frame_checked = true;
 		}
 		free(want);
+		case_end();
 	}
 	if (r_frame_name[0])
-		check(r_frame_checked, "%s: listed frame found and checked",
-		      r_frame_name);
+		check_case(r_frame_checked,
+			   "%s: listed first client frame found and checked",
+			   r_frame_name);
 }
 
 static void test_section3(void)
@@ -643,6 +709,7 @@ static void test_section3(void)
 	for (i = 0; i < 44; i++)
 		key44[i] = 0x5a ^ (i * 29);
 
+	case_begin("section 3, counter increments");
 	for (i = 0; i < n_inc; i++) {
 		bool ok = inc_from[i].len == 12 && inc_to[i].len == 12;
 
@@ -653,6 +720,7 @@ static void test_section3(void)
 		}
 		check(ok, "counter inc %d: LE increment over 5 bytes", i + 1);
 	}
+	case_end();
 
 	for (i = 0; i < n_roll; i++) {
 		struct alts_crypter *s = NULL, *o = NULL;
@@ -660,9 +728,12 @@ static void test_section3(void)
 		const uint8_t *start = rolls[i].start.p;
 		ssize_t n;
 
+		case_begin("section 3, rollover %d", i + 1);
 		check(ok, "rollover %d: well formed", i + 1);
-		if (!ok)
+		if (!ok) {
+			case_end();
 			continue;
+		}
 		/* as the grpc-go test: overflow length 5 for all four */
 		memcpy(ctr, start, 12);
 		ok = alts_counter_inc(ctr, 5) == 0 &&
@@ -711,6 +782,7 @@ static void test_section3(void)
 			alts_crypter_free(s);
 		}
 		check(ok, "rollover %d: with overflow length 8 as spec'd", i + 1);
+		case_end();
 	}
 
 	/* frame-number API: GCM 2^40-2, REKEY 2^64-2 */
@@ -718,6 +790,7 @@ static void test_section3(void)
 		struct alts_crypter *s = NULL;
 		bool ok;
 
+		case_begin("section 3, last counter value of each protocol");
 		ok = alts_crypter_new(&s, ALTSRP_GCM_AES128, ALTS_SIDE_CLIENT,
 				      true, key16, 16, (1ULL << 40)) == -EINVAL;
 		check(ok, "GCM counter 2^40 refused at creation");
@@ -744,6 +817,7 @@ static void test_section3(void)
 			     -EKEYEXPIRED;
 		check(ok, "REKEY from 2^64-2: one frame, then EKEYEXPIRED");
 		alts_crypter_free(s);
+		case_end();
 	}
 
 	/* TestCounterSides */
@@ -776,7 +850,7 @@ static void test_section3(void)
 			     c3[11] == 0x80 && c4[11] == 0 &&
 			     alts_crypter_frame_number(cs) == (uint64_t)i + 1;
 		}
-		check(ok, "counter sides over 1024 frames each way");
+		check_case(ok, "section 3, counter sides over 1024 frames each way");
 		alts_crypter_free(cs);
 		alts_crypter_free(cr);
 		alts_crypter_free(ss);
@@ -1163,12 +1237,14 @@ static void test_section4(void)
 	int i;
 	size_t h;
 
-	check(framing_key.len == 16, "framing key parsed (16 bytes)");
+	check_case(framing_key.len == 16,
+		   "section 4, framing key parsed (16 bytes)");
 	if (framing_key.len != 16)
 		return;
 	for (i = 0; i < n_framing; i++) {
 		bool found = false;
 
+		case_begin("section 4, %s", framing_names[i]);
 		for (h = 0; h < ARRAY_SIZE(handlers); h++) {
 			if (strcmp(handlers[h].name, framing_names[i]))
 				continue;
@@ -1178,10 +1254,13 @@ static void test_section4(void)
 		if (!found)
 			check(false, "%s: no check for this behaviour",
 			      framing_names[i]);
+		case_end();
 	}
+	case_begin("section 4, REKEY across frame 65536 with the handshaker key");
 	check(framing_rekey_key.len == 44, "handshaker REKEY key parsed (44 bytes)");
 	if (framing_rekey_key.len == 44)
 		framing_rekey_boundary(&framing_rekey_key);
+	case_end();
 }
 
 static void test_section5(void)
@@ -1193,13 +1272,18 @@ static void test_section5(void)
 		uint8_t *want;
 		size_t wlen;
 
+		case_begin("section 5, %s", v->name);
 		check(vec_shape_ok(v, 16, 32), "%s: vector well formed",
 		      v->name);
-		if (!vec_shape_ok(v, 16, 32))
+		if (!vec_shape_ok(v, 16, 32)) {
+			case_end();
 			continue;
+		}
 		raw_checks(v, ALTSRP_GCM_AES128);
-		if (v->key.len != 16)
+		if (v->key.len != 16) {
+			case_end();
 			continue;
+		}
 		if (!v->pt.len) {
 			/* integrity-only frame: payload = AAD in clear */
 			want = expected_frame(v->aad.p, v->aad.len, v->ct.p,
@@ -1215,6 +1299,7 @@ static void test_section5(void)
 					v->nonce.p, &v->pt, want, wlen);
 			free(want);
 		}
+		case_end();
 	}
 }
 
@@ -1255,7 +1340,7 @@ static void test_codec(void)
 			      0) == -EINVAL &&
 	     alts_crypter_new(&s, ALTSRP_GCM_AES128, 2, true, key, 16, 0) ==
 		     -EINVAL;
-	check(ok, "codec: bad protocol, key length or side refused");
+	check_case(ok, "codec: bad protocol, key length or side refused");
 
 	/* every L class through the parser */
 	ok = true;
@@ -1273,14 +1358,14 @@ static void test_codec(void)
 	     alts_frame_parse(frame, 8, 1024, &fs) == 0 && fs == 24 &&
 	     alts_frame_parse(frame, 24, 1024, &fs) == 1 &&
 	     alts_frame_parse(frame, 100, 1024, &fs) == 1 && fs == 24;
-	check(ok, "codec: parser classes L<20, 20, 0xffffffff, partial headers");
+	check_case(ok, "codec: parser classes L<20, 20, 0xffffffff, partial headers");
 
 	make_pair(ALTSRP_GCM_AES128, &(struct bytes){ .p = (uint8_t *)key, .len = 16 },
 		  ALTS_SIDE_CLIENT, &s, &o);
 	n = alts_frame_seal(s, NULL, 0, frame, sizeof(frame));
 	ok = n == 24 && frame[0] == 20 &&
 	     alts_frame_open(o, frame, n, out, 0) == 0;
-	check(ok, "codec: empty payload frame (L = 20) round trip");
+	check_case(ok, "codec: empty payload frame (L = 20) round trip");
 	n = alts_frame_seal(s, "abcdef", 6, frame, sizeof(frame));
 	ok = alts_frame_open(o, frame, n - 1, out, sizeof(out)) == -EPROTO &&
 	     alts_frame_open(o, frame, n, out, 5) == -ENOSPC &&
@@ -1289,13 +1374,13 @@ static void test_codec(void)
 	     alts_frame_seal(o, "abc", 3, frame, sizeof(frame)) == -EINVAL &&
 	     alts_frame_open(o, frame, n, out, sizeof(out)) == 6 &&
 	     !memcmp(out, "abcdef", 6);
-	check(ok, "codec: truncated frame, short buffers and wrong direction of use");
+	check_case(ok, "codec: truncated frame, short buffers and wrong direction of use");
 	memset(out, 0x77, sizeof(out));
 	n = alts_frame_seal(s, "secret", 6, frame, sizeof(frame));
 	frame[8] ^= 1;
 	ok = alts_frame_open(o, frame, n, out, sizeof(out)) == -EBADMSG &&
 	     !memcmp(out, "\0\0\0\0\0\0", 6);
-	check(ok, "codec: failed open releases no plaintext");
+	check_case(ok, "codec: failed open releases no plaintext");
 	alts_crypter_free(s);
 	alts_crypter_free(o);
 }
@@ -1311,12 +1396,14 @@ int main(int argc, char **argv)
 	diag("vectors from %s", path);
 	diag("section 1: %d A vectors, section 2: %d R vectors, section 3: %d increments + %d rollovers, section 4: %d behaviours, section 5: %d C vectors",
 	     n_a, n_r, n_inc, n_roll, n_framing, n_c);
+	case_begin("vectors file parsed, every section present");
 	check(!parse_errors, "vectors file parsed without errors");
 	check(n_a > 0, "section 1 has vectors");
 	check(n_r > 0, "section 2 has vectors");
 	check(n_inc > 0 && n_roll > 0, "section 3 has vectors");
 	check(n_framing > 0, "section 4 has behaviours");
 	check(n_c > 0, "section 5 has vectors");
+	case_end();
 
 	test_section1();
 	test_section2();
@@ -1342,6 +1429,7 @@ int main(int argc, char **argv)
 	free_bytes(&r_frame_text);
 
 	printf("1..%d\n", n_pass + n_fail);
+	diag("%d checks in %d test cases", n_checks, n_pass + n_fail);
 	printf("%d passed, %d failed\n", n_pass, n_fail);
 	return n_fail ? 1 : 0;
 }
