@@ -49,10 +49,11 @@
 static inline bool alts_stat_curr_zero(void)
 {
 	static const char *const names[] = {
-		"CurrCtx", "CurrTx", "CurrRx", "CurrFrameBufs",
+		"CurrCtx", "CurrTx", "CurrRx", "CurrFrameBufs", "CurrHandshakes",
 	};
-	unsigned long long val[4];
-	bool seen[4], busy;
+	enum { N_CURR = sizeof(names) / sizeof(names[0]) };
+	unsigned long long val[N_CURR];
+	bool seen[N_CURR], busy;
 	int tries, i;
 
 	for (tries = 0; tries < 100; tries++) {
@@ -67,14 +68,14 @@ static inline bool alts_stat_curr_zero(void)
 			return false;
 		}
 		while (fscanf(f, "%63s %llu", name, &v) == 2)
-			for (i = 0; i < 4; i++)
+			for (i = 0; i < N_CURR; i++)
 				if (!strcmp(name, names[i])) {
 					seen[i] = true;
 					val[i] = v;
 				}
 		fclose(f);
 		busy = false;
-		for (i = 0; i < 4; i++) {
+		for (i = 0; i < N_CURR; i++) {
 			if (!seen[i]) {
 				ksft_print_msg("%s: no %s line\n",
 					       ALTS_STAT_PATH, names[i]);
@@ -86,7 +87,7 @@ static inline bool alts_stat_curr_zero(void)
 			return true;
 		usleep(100 * 1000);
 	}
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < N_CURR; i++)
 		if (val[i])
 			ksft_print_msg("%s: %s %llu after the test\n",
 				       ALTS_STAT_PATH, names[i], val[i]);
